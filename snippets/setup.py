@@ -1,0 +1,23 @@
+"""Snippets for docs/setup.md: check the installation and see which device PyTorch will use."""
+
+if __name__ == "__main__":  # run as a script: print each section's output in turn
+    from docexec.standalone import run_sections
+    run_sections(__file__)
+
+import torch
+
+from torchnb import device_name, get_device, variable
+
+# --8<-- [start:check]
+print("PyTorch version:", variable(torch.__version__))
+print("CUDA available: ", variable(torch.cuda.is_available()))
+
+device = get_device()
+print("Computing on:   ", device.type)
+print("Device name:    ", variable(device_name(device)))
+# --8<-- [end:check]
+
+# --8<-- [start:first-computation]
+x = torch.tensor([1.0, 2.0, 3.0], device=device)
+print((x * 2).sum().item())
+# --8<-- [end:first-computation]

@@ -1,0 +1,113 @@
+"""Snippets for docs/tensors/tensor.md: what a tensor is, how to make one, what it knows about itself."""
+
+if __name__ == "__main__":  # run as a script: print each section's output in turn
+    from docexec.standalone import run_sections
+    run_sections(__file__)
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.patches import Rectangle
+
+from torchnb import get_device
+
+# --8<-- [start:from-lists]
+temperatures = torch.tensor([21.5, 23.0, 19.8])  # a list of numbers: a vector
+seating = torch.tensor([[0, 1, 0], [1, 1, 1]])  # a list of equal-length rows: a matrix
+
+print(temperatures)
+print(seating)
+print(type(seating))
+# --8<-- [end:from-lists]
+
+# --8<-- [start:ranks]
+scalar = torch.tensor(3.5)
+vector = torch.tensor([1.0, 2.0, 3.0])
+matrix = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+cube = torch.zeros(2, 3, 4)
+
+for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix), ("cube", cube)]:
+    print(f"{name:>6}: ndim={t.ndim}  shape={tuple(t.shape)}")
+# --8<-- [end:ranks]
+
+# --8<-- [start:figure-ranks]
+fig, axes = plt.subplots(1, 4, figsize=(10, 2.6))
+fig.set_label("Four tensors drawn as boxes: a scalar is one box, a vector a row of 3, "
+              "a matrix a 3 by 2 grid, and a rank-3 tensor two stacked 3 by 4 grids")
+layouts = [("0-D: scalar\nshape ()", 1, 1, 1), ("1-D: vector\nshape (3,)", 1, 3, 1),
+           ("2-D: matrix\nshape (3, 2)", 3, 2, 1), ("3-D\nshape (2, 3, 4)", 3, 4, 2)]
+for ax, (title, rows, cols, depth) in zip(axes, layouts):
+    for d in reversed(range(depth)):
+        dx, dy = 0.35 * d, 0.35 * d  # draw deeper slices up and to the right
+        for r in range(rows):
+            for c in range(cols):
+                ax.add_patch(Rectangle((c + dx, rows - 1 - r + dy), 1, 1, facecolor=f"C{d}",
+                                       alpha=0.35, edgecolor="black", linewidth=1))
+    ax.set_xlim(-0.2, 4.8)
+    ax.set_ylim(-0.2, 4.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+# --8<-- [end:figure-ranks]
+
+# --8<-- [start:ragged]
+torch.tensor([[1, 2, 3], [4, 5]])
+# --8<-- [end:ragged]
+
+# --8<-- [start:from-numpy]
+prices = np.array([2.5, 3.0, 4.25])
+copied = torch.tensor(prices)  # copies the numbers
+shared = torch.from_numpy(prices)  # shares the NumPy array's memory
+
+prices[0] = 99.0  # change the NumPy array after the fact
+print("copied:", copied)
+print("shared:", shared)
+print("dtype kept from NumPy:", shared.dtype)
+# --8<-- [end:from-numpy]
+
+# --8<-- [start:default-dtypes]
+print(torch.tensor([1, 2, 3]).dtype)  # Python ints
+print(torch.tensor([1.0, 2.0, 3.0]).dtype)  # Python floats
+print(torch.tensor([1, 2.5]).dtype)  # mixed: floats win
+print(torch.tensor([True, False]).dtype)  # booleans
+# --8<-- [end:default-dtypes]
+
+# --8<-- [start:explicit-dtypes]
+counts = torch.tensor([1, 2, 3], dtype=torch.int32)
+weights = torch.tensor([1, 2, 3], dtype=torch.float32)
+precise = torch.tensor([1, 2, 3], dtype=torch.float64)
+
+for t in (counts, weights, precise):
+    print(f"{str(t):<45} {t.dtype}, {t.element_size()} bytes per element")
+print(torch.tensor([0.1]).item(), "vs", torch.tensor([0.1], dtype=torch.float64).item())
+# --8<-- [end:explicit-dtypes]
+
+# --8<-- [start:converting]
+whole = torch.tensor([1.7, -1.7, 2.5])
+print(whole.to(torch.int64))  # float -> int truncates toward zero
+print(whole.round().to(torch.int64))  # round first if you mean rounding
+print(counts.float() / 2)  # int -> float before dividing with a float result
+# --8<-- [end:converting]
+
+# --8<-- [start:properties]
+device = get_device()
+sample = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).to(device)
+
+print("shape: ", sample.shape)
+print("size():", sample.size())
+print("dtype: ", sample.dtype)
+print("device:", sample.device)
+print("ndim:  ", sample.ndim)
+print("numel():", sample.numel())
+# --8<-- [end:properties]
+
+# --8<-- [start:exercise-dtype]
+labels = torch.tensor([0, 2, 1, 2])
+scores = torch.tensor([0.5, 1, 2])
+print(labels.dtype, scores.dtype)
+# --8<-- [end:exercise-dtype]
+
+# --8<-- [start:exercise-numel]
+images = torch.zeros(16, 3, 28, 28)
+print(images.ndim, images.numel(), 16 * 3 * 28 * 28)
+# --8<-- [end:exercise-numel]
