@@ -25,7 +25,7 @@ serve: $(STAMP)
 
 ## test: the whole suite (pages, snippets, tooling, strict build)
 test: $(STAMP)
-	$(PY) -m pytest -n $(JOBS)
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
 
 ## site: strict build into site/
 site: $(STAMP)

@@ -18,6 +18,6 @@ print("Device name:    ", variable(device_name(device)))
 # --8<-- [end:check]
 
 # --8<-- [start:first-computation]
-x = torch.tensor([1.0, 2.0, 3.0], device=device)
+x = torch.tensor([0.5, 1.5, 4.0], device=device)
 print((x * 2).sum().item())
 # --8<-- [end:first-computation]

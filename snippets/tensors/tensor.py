@@ -22,8 +22,8 @@ print(type(seating))
 
 # --8<-- [start:ranks]
 scalar = torch.tensor(3.5)
-vector = torch.tensor([1.0, 2.0, 3.0])
-matrix = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+vector = torch.tensor([0.5, -1.0, 2.0])
+matrix = torch.tensor([[2.0, 7.0], [1.0, 8.0], [2.0, 8.0]])
 cube = torch.zeros(2, 3, 4)
 
 for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix), ("cube", cube)]:
@@ -66,16 +66,16 @@ print("dtype kept from NumPy:", shared.dtype)
 # --8<-- [end:from-numpy]
 
 # --8<-- [start:default-dtypes]
-print(torch.tensor([1, 2, 3]).dtype)  # Python ints
-print(torch.tensor([1.0, 2.0, 3.0]).dtype)  # Python floats
+print(torch.tensor([4, 5, 6]).dtype)  # Python ints
+print(torch.tensor([4.0, 5.0, 6.0]).dtype)  # Python floats
 print(torch.tensor([1, 2.5]).dtype)  # mixed: floats win
 print(torch.tensor([True, False]).dtype)  # booleans
 # --8<-- [end:default-dtypes]
 
 # --8<-- [start:explicit-dtypes]
-counts = torch.tensor([1, 2, 3], dtype=torch.int32)
-weights = torch.tensor([1, 2, 3], dtype=torch.float32)
-precise = torch.tensor([1, 2, 3], dtype=torch.float64)
+counts = torch.tensor([7, 8, 9], dtype=torch.int32)
+weights = torch.tensor([7, 8, 9], dtype=torch.float32)
+precise = torch.tensor([7, 8, 9], dtype=torch.float64)
 
 for t in (counts, weights, precise):
     print(f"{str(t):<45} {t.dtype}, {t.element_size()} bytes per element")
@@ -91,7 +91,7 @@ print(counts.float() / 2)  # int -> float before dividing with a float result
 
 # --8<-- [start:properties]
 device = get_device()
-sample = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).to(device)
+sample = torch.tensor([[0.25, 0.5], [0.75, 1.0], [1.25, 1.5]]).to(device)
 
 print("shape: ", sample.shape)
 print("size():", sample.size())

@@ -25,6 +25,7 @@ from docexec.worker import PRELOAD, run_file
 
 log = logging.getLogger("mkdocs.plugins.docexec")
 _context_lock = threading.Lock()
+STARTUP_SECONDS = 180.0  # the most a worker may take to start, before its own time limit runs
 
 
 def _truthy(name: str) -> bool:
@@ -160,8 +161,12 @@ class Executor:
         return result
 
     def _collect(self, reader: Connection, result: FileResult, started: float) -> str | None:
-        """Read worker messages into ``result``; return a crash description, or None."""
-        deadline = started + self.settings.timeout
+        """Read worker messages into ``result``; return a crash description, or None.
+
+        The time limit starts when the worker reports ready, so a slow start of the fork server
+        (importing torch on a busy machine) is not charged to the snippet.
+        """
+        deadline = started + max(self.settings.timeout, STARTUP_SECONDS)
         where = "before its first section"
         while True:
             remaining = deadline - time.perf_counter()
@@ -172,9 +177,11 @@ class Executor:
             except EOFError:
                 return f"its interpreter died {where} (the process ended without reporting back)"
             kind = message[0]
-            if kind == "invalid":
+            if kind == "ready":
+                deadline = time.perf_counter() + self.settings.timeout
+            elif kind == "invalid":
                 raise DocexecError(message[1])
-            if kind == "start":
+            elif kind == "start":
                 name, line = message[1], message[2]
                 where = f"in section {name!r} (line {line})" if name else f"in the code outside sections (line {line})"
             elif kind == "result":
@@ -183,4 +190,3 @@ class Executor:
                 where = "after its last completed section"
             elif kind == "done":
                 return None
-

@@ -86,6 +86,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         path = Path(page.file.abs_src_path or page.file.src_uri)
+        if path.is_relative_to(self.executor.settings.root):
+            path = path.relative_to(self.executor.settings.root)  # messages read docs/x.md:12
         try:
             parsed = parse_page(path, markdown)
             return self._render_page(parsed.lines, parsed.includes, page)

@@ -139,6 +139,7 @@ def run_chunk(chunk: Chunk, path: Path, namespace: dict[str, Any]) -> SectionRes
 
 def run_file(path: str, conn: Connection) -> None:
     """Process entry point: run every chunk of ``path`` and send each result over ``conn``."""
+    conn.send(("ready",))
     configure_matplotlib()
     file = Path(path).resolve()
     linecache.checkcache(str(file))
