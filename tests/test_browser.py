@@ -51,6 +51,7 @@ import subprocess
 import sys
 import threading
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -365,8 +366,11 @@ def visits(browser, base_url: str, pages: list[str]) -> dict[str, Visit]:
 
 
 def _fail_if(problems: list[str], what: str) -> None:
+    """Fail with every problem on its own line; a repeated one (the same request twice) once."""
     if problems:
-        pytest.fail(f"{what}: {len(problems)} problem(s)\n" + "\n".join(problems), pytrace=False)
+        counts = Counter(problems)
+        lines = [p if counts[p] == 1 else f"{p} (x{counts[p]})" for p in counts]
+        pytest.fail(f"{what}: {len(lines)} problem(s)\n" + "\n".join(lines), pytrace=False)
 
 
 def _visit_errors(visits: dict[str, Visit]) -> list[str]:
@@ -452,7 +456,7 @@ def test_requests_stay_on_localhost(visits: dict[str, Visit]) -> None:
     for v in visits.values():
         for url in v.requests:
             if not _is_local(url):
-                problems.append(f"{label(v.page)}: request to another host: {url}")
+                problems.append(f"{label(v.page)}: request to another host (blocked by the test): {url}")
     _fail_if(problems, f"requests must stay on {HOST}")
 
 
@@ -496,20 +500,19 @@ def test_code_blocks_have_copy_button(visits: dict[str, Visit]) -> None:
     problems = _visit_errors(visits)
     blocks = 0
     for v in visits.values():
-        for code in v.dom.get("code", []):
-            if code["noCopy"]:
-                continue
-            blocks += 1
-            if not code["copy"]:
-                problems.append(
-                    f"{label(v.page)}: code block #{code['index']} <{code['element']}> "
-                    f"{code['text']!r} has no copy button ({COPY_BUTTON})"
-                )
+        code = [c for c in v.dom.get("code", []) if not c["noCopy"]]
+        blocks += len(code)
+        missing = [c for c in code if not c["copy"]]
+        if missing:
+            shown = "; ".join(f"#{c['index']} <{c['element']}> {c['text']!r}" for c in missing[:3])
+            more = f"; ... ({len(missing)} in all)" if len(missing) > 3 else ""
+            problems.append(
+                f"{label(v.page)}: {len(missing)} of {len(code)} code blocks have no copy button "
+                f"({COPY_BUTTON}): {shown}{more}"
+            )
     if not blocks and not problems:
         problems.append("no page has a code block: the copy-button check checked nothing")
     _fail_if(problems, "code copy buttons")
-
-
 
 
 def test_no_horizontal_scroll_on_mobile(visits: dict[str, Visit]) -> None:
@@ -549,32 +552,38 @@ def _pages_with(site: Path, pages: list[str], pattern: str) -> list[str]:
 
 
 def test_palette_toggle_keeps_figures_readable(browser, base_url: str, site: Path, pages: list[str]) -> None:
+    """The palette toggle switches light <-> dark, and only the dark theme inverts figures."""
     from playwright.sync_api import expect
 
     with_figures = _pages_with(site, pages, r'class="docexec-figure"[^>]*>\s*<img')
     chapters = [p for p in with_figures if not p.startswith("reference/")] or with_figures
     assert chapters, "no page has a figure (figure.docexec-figure > img) to check the dark theme on"
     page_path = chapters[0]
-    filters = "() => [...document.querySelectorAll('.docexec-figure img')].map((img) => getComputedStyle(img).filter)"
+    filters = """() => [...document.querySelectorAll(".docexec-figure img")].map(
+        (img) => `${img.getAttribute("src")}: ${getComputedStyle(img).filter}`)"""
+    problems = []
     with open_page(browser, base_url) as page:
         page.goto(base_url + page_path, wait_until="load")
         body = page.locator("body")
-        expect(body).to_have_attribute("data-md-color-scheme", "default")
-        light = page.evaluate(filters)
-        assert all(f == "none" for f in light), f"{label(page_path)}: figures filtered in the light theme: {light}"
-
-        page.locator('label[for="__palette_1"]').click()
-        expect(body).to_have_attribute("data-md-color-scheme", "slate")
-        dark = page.evaluate(filters)
-        assert dark and all("invert" in f for f in dark), (
-            f"{label(page_path)}: in the dark theme (slate) every figure <img> needs a CSS filter with "
-            f"invert(), as docs/assets/stylesheets/notebook.css sets; got {dark}"
-        )
-
-        page.locator('label[for="__palette_0"]').click()
-        expect(body).to_have_attribute("data-md-color-scheme", "default")
-        back = page.evaluate(filters)
-        assert all(f == "none" for f in back), f"{label(page_path)}: figures still filtered after switching back: {back}"
+        steps = [
+            (None, "default", False),  # the light theme, as a light-preferring reader first sees it
+            ('label[for="__palette_1"]', "slate", True),  # "Switch to dark mode"
+            ('label[for="__palette_0"]', "default", False),  # "Switch to light mode"
+        ]
+        for toggle, scheme, inverted in steps:
+            if toggle:
+                page.locator(toggle).click()
+            expect(body, f"{label(page_path)}: after clicking {toggle}").to_have_attribute(
+                "data-md-color-scheme", scheme
+            )
+            for figure in page.evaluate(filters):
+                if ("invert" in figure.split(": ", 1)[1]) != inverted:
+                    want = "a CSS filter with invert()" if inverted else "no filter"
+                    problems.append(
+                        f"{label(page_path)}: in scheme {scheme!r} the figure needs {want} "
+                        f"(docs/assets/stylesheets/notebook.css); got {figure}"
+                    )
+    _fail_if(problems, "figures in the light and dark themes")
 
 
 _RESULT_INDEX = """([expected, term]) => {

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -66,6 +69,12 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self.figures: dict[tuple[str, str], list[File]] = {}
         self.blocks: dict[str, dict[int, str]] = {}
         return config
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
+        """Rebuild when a snippet or a helper module changes, not only the pages."""
+        for folder in [self.executor.settings.snippets_dir, *self.executor.settings.helpers]:
+            server.watch(str(folder))
+        return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.execute:
