@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO, Project
+from sample_project import REPO, Project
 
 
 def docexec(project: Project, *args: str) -> subprocess.CompletedProcess[str]:

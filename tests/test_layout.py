@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import torchnb
-from conftest import REPO
+from sample_project import REPO
 from docexec.pages import parse_page
 from docexec.sections import section_names, split_sections
 

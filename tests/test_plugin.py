@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import Project, executed_files
+from sample_project import Project, executed_files
 
 pytestmark = pytest.mark.build
 

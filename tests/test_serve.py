@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project
+from sample_project import Project
 
 pytestmark = pytest.mark.build
 

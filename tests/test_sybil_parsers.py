@@ -10,7 +10,7 @@ from sybil import Sybil
 from sybil.example import SybilFailure
 from sybil.parsers.markdown import SkipParser
 
-from conftest import REPO, Project
+from sample_project import REPO, Project
 from docexec.executor import Executor, Settings
 from docexec.sybil_parsers import CoverageParser, IncludeParser, PythonBlockParser
 
