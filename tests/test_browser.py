@@ -24,7 +24,7 @@ Each check loops over every page and fails once, listing every offending page an
 
 Run::
 
-    .venv/bin/python -m pytest tests/test_browser.py -q
+    .venv/bin/python -m pytest tests/test_browser.py -p no:xdist -q
 
 Environment variables:
 
@@ -33,8 +33,8 @@ Environment variables:
     builds the repository twice; deselect it with ``-k 'not reproducible'``). Handy to check that
     the tests catch a problem: copy a built site, break a page, point this variable at the copy.
 ``BROWSER_TEST_CHROMIUM=/path/to/chromium``
-    The Chromium executable (default ``/usr/bin/chromium``). Without one, the tests that need a
-    browser are skipped with a reason naming the missing path; the others still run.
+    The Chromium executable (default ``/usr/bin/chromium``; ``.ci/run`` installs Debian's). Without
+    one, the tests that need a browser fail with a message saying how to install it.
 """
 
 from __future__ import annotations
@@ -182,7 +182,10 @@ def base_url(site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (set BROWSER_TEST_CHROMIUM to another executable)")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install it (apt-get install chromium) "
+            "or set BROWSER_TEST_CHROMIUM to another executable"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -614,6 +617,7 @@ def test_search_lists_expected_chapter(browser, base_url: str, site: Path, pages
                 stacklevel=1,
             )
     assert cases, "no search case has its expected page in the built site"
+    print("search terms checked:", ", ".join(f"{term} -> {' or '.join(pages)}" for term, pages in cases))
 
     problems = []
     for term, expected in cases:
