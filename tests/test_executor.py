@@ -113,9 +113,12 @@ def test_figures_need_alt_text_and_are_saved_as_svg(tmp_path: Path) -> None:
     assert bad is not None and bad.error is not None and "has no alt text" in bad.error.message
 
 
-def test_huge_output_is_truncated_with_a_note(tmp_path: Path) -> None:
+def test_huge_output_is_truncated_with_a_note_and_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     code = "# --8<-- [start:flood]\nfor i in range(300_000):\n    print(i)\n# --8<-- [end:flood]\n"
-    section = make(tmp_path, {"flood.py": code}).run(["flood.py"])["flood.py"].section("flood")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.docexec"):
+        section = make(tmp_path, {"flood.py": code}).run(["flood.py"])["flood.py"].section("flood")
     assert section is not None
     assert len(section.stdout) < 25_000
     assert "output truncated" in section.stdout.splitlines()[-1]
+    assert section.truncated == len("".join(f"{i}\n" for i in range(300_000)))
+    assert "snippets/flood.py, section 'flood' printed 1,988,890 characters; pages show the first" in caplog.text

@@ -116,7 +116,7 @@ def test_figures_are_files_with_alt_text(project: Project) -> None:
 
 def test_execution_off_renders_the_recorded_outputs(project: Project) -> None:
     project.write("snippets/other.py", "# --8<-- [start:count]\nraise SystemExit('not run')\n# --8<-- [end:count]\n")
-    done = project.build(env={"DOCEXEC_EXECUTE": "false"})
+    done = project.build(env={"DOCEXEC_EXECUTE": "0"})
     assert executed_files(done.stdout) == []
     assert "this build did not run the code" in project.html()
     assert ">45</code>" in project.html()

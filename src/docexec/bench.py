@@ -27,7 +27,7 @@ def build(root: Path, env: dict[str, str]) -> tuple[float, int]:
     """Run one strict build; return its seconds and how many snippet files it executed."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
         cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_FORCE": "", **env},
         capture_output=True, text=True,
     )

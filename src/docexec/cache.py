@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docexec.results import FileResult
 
-EXECUTOR_VERSION = "1"
+EXECUTOR_VERSION = "2"
 log = logging.getLogger("mkdocs.plugins.docexec")
 
 

@@ -187,6 +187,11 @@ class Executor:
             elif kind == "result":
                 section: SectionResult = message[1]
                 result.sections.append(section)
+                if section.truncated:
+                    log.info(
+                        "docexec: snippets/%s, section %r printed %s characters; pages show the first %s",
+                        result.path, section.name, f"{section.truncated:,}", f"{len(section.stdout):,}",
+                    )
                 where = "after its last completed section"
             elif kind == "done":
                 return None

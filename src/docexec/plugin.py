@@ -39,9 +39,9 @@ class DocexecPluginConfig(base.Config):
     """Folder of the execution cache."""
     helpers = c.ListOfItems(c.Type(str), default=["src/torchnb"])
     """Packages whose source is part of every cache key."""
-    execute = c.Type(bool, default=True)
-    """Run the snippets; when false, pages show their recorded outputs (the build's floor)."""
-    force = c.Type(bool, default=False)
+    execute = c.Type((bool, int), default=True)
+    """Run the snippets; when false (or 0), pages show their recorded outputs (the build's floor)."""
+    force = c.Type((bool, int), default=False)
     """Ignore the cache and run every snippet again."""
     timeout = c.Type((int, float), default=120)
     """Seconds one snippet file may run before it is stopped."""
@@ -132,7 +132,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 lines[index] = ""
         if includes:
             number = len(blocks)
-            blocks[number] = provenance_html(provenances, self.config.execute)
+            blocks[number] = provenance_html(provenances, bool(self.config.execute))
             lines += ["", TOKEN.format(number)]
         self.blocks[page.file.src_uri] = blocks
         return "\n".join(lines) + "\n"

@@ -37,6 +37,7 @@ class SectionResult:
     figures: list[Figure] = field(default_factory=list)
     error: Failure | None = None
     seconds: float = 0.0
+    truncated: int = 0  # characters printed in all, when more than a page shows
 
     def text(self) -> str:
         """The section's output as recorded in Markdown: printed text, figures, then the error."""
@@ -80,7 +81,7 @@ class FileResult:
         for raw in data["sections"]:
             error = Failure(**raw["error"]) if raw["error"] else None
             figures = [Figure(**f) for f in raw["figures"]]
-            sections.append(SectionResult(raw["name"], raw["stdout"], figures, error, raw["seconds"]))
+            sections.append(SectionResult(raw["name"], raw["stdout"], figures, error, raw["seconds"], raw["truncated"]))
         return cls(
             path=data["path"],
             key=data["key"],

@@ -132,7 +132,10 @@ def run_chunk(chunk: Chunk, path: Path, namespace: dict[str, Any]) -> SectionRes
     except ValueError as exc:
         if result.error is None:
             result.error = Failure(type="ValueError", message=str(exc), line=chunk.first_line, traceback=str(exc))
-    result.stdout = truncate(stream.getvalue())
+    printed = stream.getvalue()
+    result.stdout = truncate(printed)
+    if result.stdout != printed:
+        result.truncated = len(printed)
     result.seconds = time.perf_counter() - started
     return result
 
