@@ -1,6 +1,5 @@
-"""torchnb: the small helper library that the chapters of the PyTorch Learning Notebook import.
-
-Everything public is re-exported here; the API reference page documents exactly these names.
+"""Helpers for the chapters: choosing a device, repeatable randomness, accuracy, a compact
+training loop, fair CPU/GPU timing, and marking values that vary between runs.
 """
 
 from __future__ import annotations
