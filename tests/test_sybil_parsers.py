@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unittest
-from pathlib import Path
 
 import pytest
 from sybil import Sybil
@@ -89,5 +88,8 @@ def test_pages_of_the_site_use_only_known_fence_kinds() -> None:
         parse_page(page)
 
 
-def test_repo_root_is_found(tmp_path: Path) -> None:
-    assert (REPO / "mkdocs.yml").is_file()
+def test_an_include_without_recorded_output_fails(project: Project) -> None:
+    project.write("docs/index.md", project.read("docs/index.md").replace("\n```output\n45\n```\n", ""))
+    failed = failures(evaluate(project))
+    assert list(failed) == [30]
+    assert "index.md:30: include of other.py:count has no ```output fence under it" in failed[30]

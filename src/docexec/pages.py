@@ -86,6 +86,15 @@ class Include:
     def where(self) -> str:
         return f"{self.page}:{self.line}"
 
+    def require_output(self) -> Fence:
+        """The output fence, or an error saying how to record one."""
+        if self.output is None:
+            raise DocexecError(
+                f"{self.where()}: include of {self.snippet}:{self.section} has no ```output fence under it; "
+                "run 'make update-outputs' to record one"
+            )
+        return self.output
+
 
 @dataclass
 class Page:

@@ -107,11 +107,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         blocks: dict[int, str] = {}
         provenances = []
         for include in includes:
-            if include.output is None:
-                raise DocexecError(
-                    f"{include.where()}: include of {include.snippet}:{include.section} has no ```output fence "
-                    "under it; run 'make update-outputs' to record one"
-                )
+            out = include.require_output()
             if self.config.execute:
                 result = self._result(include)
                 section = section_of(include, result)
@@ -126,7 +122,6 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 html = recorded_html(include.recorded or "")
             number = len(blocks)
             blocks[number] = html
-            out = include.output
             lines[out.open_line] = out.indent + TOKEN.format(number)
             for index in range(out.open_line + 1, out.close_line + 1):
                 lines[index] = ""

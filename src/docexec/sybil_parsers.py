@@ -51,9 +51,8 @@ class IncludeParser:
 
     def evaluate(self, example: Example) -> str | None:
         include: Include = example.parsed
-        if include.output is None:
-            return f"{include.where()}: include of {include.snippet}:{include.section} has no ```output fence; run 'make update-outputs'"
         try:
+            include.require_output()
             result = self.executor.run([include.snippet])[include.snippet]
             section = section_of(include, result)
             check_error(include, section)
