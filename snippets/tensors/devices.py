@@ -77,11 +77,9 @@ print("same values after the round trip:", torch.equal(host, home))
 # --8<-- [end:move]
 
 # --8<-- [start:cuda-shortcut]
-try:  # .cuda() is a shortcut for .to("cuda"), so it needs a CUDA GPU
-    outcome = f"moved to {host.cuda().device}"
-except (AssertionError, RuntimeError) as err:  # what a machine without one raises
-    outcome = f"{type(err).__name__}: {str(err).splitlines()[0]}"
-print(".cuda() on this machine:", variable(outcome))
+# the .cuda() shortcut means .to("cuda"): it needs a CUDA GPU, so guard it with is_available
+moved = host.cuda() if torch.cuda.is_available() else host.to(device)
+print("moved to:", moved.device)
 # --8<-- [end:cuda-shortcut]
 
 # --8<-- [start:figure-memory]
