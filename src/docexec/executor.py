@@ -51,7 +51,7 @@ class Settings:
         self.helpers = [(self.root / h).resolve() for h in self.helpers]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkServerContext:
     """A fork server that imported torch and matplotlib once; every file forks from it."""
     with _context_lock:
         ctx = multiprocessing.get_context("forkserver")

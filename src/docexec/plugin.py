@@ -63,7 +63,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         )
         if self.config.workers:
             settings.workers = self.config.workers
-        settings.force = settings.force or self.config.force
+        settings.force = settings.force or bool(self.config.force)
         self.executor = Executor(settings)
         self.results: dict[str, FileResult] = {}
         self.figures: dict[tuple[str, str], list[File]] = {}

@@ -57,9 +57,7 @@ def collect_figures(path: Path, chunk: Chunk) -> list[Figure]:
     figures = []
     for number in plt.get_fignums():
         fig = plt.figure(number)
-        alt = fig.get_label().strip()
-        if not alt and getattr(fig, "_suptitle", None) is not None:
-            alt = fig._suptitle.get_text().strip()
+        alt = str(fig.get_label()).strip() or fig.get_suptitle().strip()
         plt.close(fig)
         if not alt:
             raise ValueError(
