@@ -18,6 +18,10 @@ print("Device name:    ", variable(device_name(device)))
 # --8<-- [end:check]
 
 # --8<-- [start:first-computation]
-x = torch.tensor([0.5, 1.5, 4.0], device=device)
-print((x * 2).sum().item())
+x = torch.tensor([0.5, 1.5, 4.0], device=device)  # made directly on the chosen device
+doubled = x * 2
+total = doubled.sum()
+print(doubled)
+print(total)
+print(total.item())
 # --8<-- [end:first-computation]

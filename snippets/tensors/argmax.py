@@ -97,11 +97,11 @@ print("probability of the predicted class:", probs.max(dim=1).values)
 # --8<-- [end:logits-to-probs]
 
 # --8<-- [start:rounding-ties]
-close_call = torch.tensor([0.0, 1e-8, -3.0]).to(device)  # class 1 beats class 0 by 1e-8
-print("argmax of logits:", close_call.argmax().item())
-rounded = F.softmax(close_call, dim=0)
-print("probabilities:", rounded, " equal?", (rounded[0] == rounded[1]).item())
-print("argmax of probs: ", rounded.argmax().item())
+box_logits = torch.tensor([19.0, 23.0, 4.0]).to(device)  # box 1 is the most confident
+print("argmax of logits:", box_logits.argmax().item())
+box_scores = torch.sigmoid(box_logits)  # each logit squashed into (0, 1) on its own
+print("scores:", box_scores, " equal?", (box_scores[0] == box_scores[1]).item())
+print("argmax of scores:", box_scores.argmax().item())
 # --8<-- [end:rounding-ties]
 
 # --8<-- [start:accuracy-by-hand]

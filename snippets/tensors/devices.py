@@ -60,8 +60,11 @@ print(noise)
 # --8<-- [end:create-random]
 
 # --8<-- [start:memory]
-held = torch.cuda.memory_allocated(device) if device.type == "cuda" else 0  # bytes
-print(f"GPU memory held by tensors: {variable(held / 2**10, '.1f')} KiB")
+on_gpu = device.type == "cuda"
+held = torch.cuda.memory_allocated(device) if on_gpu else 0  # bytes in tensors now
+kept = torch.cuda.memory_reserved(device) if on_gpu else 0  # bytes PyTorch holds, cache included
+print(f"GPU memory held by tensors:  {variable(held / 2**10, '.1f')} KiB")
+print(f"GPU memory reserved by torch: {variable(kept / 2**20, '.1f')} MiB")
 # --8<-- [end:memory]
 
 # --8<-- [start:move]
@@ -77,7 +80,7 @@ print("same values after the round trip:", torch.equal(host, home))
 # --8<-- [end:move]
 
 # --8<-- [start:cuda-shortcut]
-# the .cuda() shortcut means .to("cuda"): it needs a CUDA GPU, so guard it with is_available
+# .cuda() means .to("cuda") and needs a CUDA GPU: guard it with torch.cuda.is_available()
 moved = host.cuda() if torch.cuda.is_available() else host.to(device)
 print("moved to:", moved.device)
 # --8<-- [end:cuda-shortcut]
@@ -156,6 +159,12 @@ print(total, total.device)
 # --8<-- [start:scalar-exception]
 factor = torch.tensor(2.0)  # a 0-dimensional tensor on the CPU
 print(factor.ndim, (factor * ghost).device)  # allowed: it acts like a Python number
+
+single = torch.tensor([2.0])  # one number too, but 1-dimensional
+try:
+    single * ghost
+except RuntimeError as err:
+    print(single.ndim, "RuntimeError:", err)
 # --8<-- [end:scalar-exception]
 
 # --8<-- [start:numpy-error]

@@ -120,7 +120,7 @@ print("check dim=1: ", sales.sum(dim=1) / sales.shape[1])
 # --8<-- [end:mean]
 
 # --8<-- [start:mean-int]
-visits = torch.tensor([[3, 0, 2], [1, 4, 5]])  # whole numbers: dtype int64
+visits = torch.tensor([[3, 0, 2], [1, 4, 5]]).to(device)  # whole numbers: dtype int64
 visits.mean(dim=1)
 # --8<-- [end:mean-int]
 
@@ -199,23 +199,24 @@ fig.tight_layout()
 # --8<-- [start:keepdim-fix]
 share = sales / sales.sum(dim=1, keepdim=True)  # (3, 4) / (3, 1): each row by its own total
 print(share)
-print("row sums:", share.sum(dim=1))
+print("row sums:", share.sum(dim=1).round(decimals=4))  # rounded: hides float noise
 right = votes / votes.sum(dim=1, keepdim=True)
-print("votes, row sums:", right.sum(dim=1))
+print("votes, row sums:", right.sum(dim=1).round(decimals=4))
 # the same, adding the size-1 dim by hand afterwards
 print(torch.equal(share, sales / sales.sum(dim=1).unsqueeze(1)))
 # --8<-- [end:keepdim-fix]
 
 # --8<-- [start:standardize]
 readings = torch.tensor([[10.0, 12.0, 14.0, 16.0],
-                         [0.0, 5.0, 5.0, 10.0],
+                         [0.0, 2.0, 8.0, 10.0],
                          [3.0, 3.0, 9.0, 9.0]]).to(device)
 centre = readings.mean(dim=-1, keepdim=True)  # shape (3, 1)
 spread = readings.std(dim=-1, keepdim=True)  # shape (3, 1)
 z = (readings - centre) / spread
 print(z)
-print("row means:", z.mean(dim=-1))
-print("row stds: ", z.std(dim=-1))
+means = z.mean(dim=-1)  # zero, up to float rounding
+print("row means 0:", torch.allclose(means, torch.zeros_like(means), atol=1e-6))
+print("row stds:   ", z.std(dim=-1).round(decimals=4))
 # --8<-- [end:standardize]
 
 # --8<-- [start:layer-norm]
@@ -259,9 +260,9 @@ logits = torch.tensor([[2.0, 1.0, 0.1],
                        [0.5, 2.5, 0.5]]).to(device)
 per_sample = torch.softmax(logits, dim=-1)  # each row becomes probabilities over classes
 print(per_sample)
-print("row sums:   ", per_sample.sum(dim=-1))
+print("row sums:   ", per_sample.sum(dim=-1).round(decimals=4))
 per_class = torch.softmax(logits, dim=0)  # each column: not what a classifier wants
-print("column sums:", per_class.sum(dim=0))
+print("column sums:", per_class.sum(dim=0).round(decimals=4))
 # --8<-- [end:softmax]
 
 # --8<-- [start:softmax-no-dim]

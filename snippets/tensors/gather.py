@@ -25,7 +25,8 @@ print("same as prices[wanted]:", torch.equal(picked, prices[wanted]))
 # --8<-- [end:one-d]
 
 # --8<-- [start:grid]
-grid = torch.tensor([[10 * r + c for c in range(4)] for r in range(3)])  # tens: row, units: column
+# tens digit: row, units digit: column; kept on the CPU on purpose (see "Errors you will meet")
+grid = torch.tensor([[10 * r + c for c in range(4)] for r in range(3)], device="cpu")
 print(grid)
 # --8<-- [end:grid]
 
@@ -244,12 +245,12 @@ print("gather reads back:", one_hot.gather(1, index).squeeze(1))
 # --8<-- [end:scatter]
 
 # --8<-- [start:error-out-of-range]
-# kept on the CPU on purpose: there, a bad index is a clean, catchable error
-grid.gather(1, torch.tensor([[1], [4], [0]]))  # grid has columns 0..3
+# grid and the index are CPU tensors: there, a bad index is a clean, catchable error
+grid.gather(1, torch.tensor([[1], [4], [0]], device="cpu"))  # grid has columns 0..3
 # --8<-- [end:error-out-of-range]
 
 # --8<-- [start:error-negative]
-grid.gather(1, torch.tensor([[1], [-1], [0]]))  # -1 does not mean "the last column" here
+grid.gather(1, torch.tensor([[1], [-1], [0]], device="cpu"))  # -1 is not "the last column"
 # --8<-- [end:error-negative]
 
 # --8<-- [start:error-dtype]

@@ -38,11 +38,14 @@ print("1*3 + 0*1 + 2*4 =", (row * column).sum().item(), "and totals[1, 0] =", to
 n, k = orders.shape
 m = catalogue.shape[1]
 by_loops = torch.zeros(n, m, device=device)
+steps = 0
 for i in range(n):
     for j in range(m):
         for t in range(k):
             by_loops[i, j] += orders[i, t] * catalogue[t, j]
+            steps += 1
 print("loops agree with @:", torch.equal(by_loops, totals))
+print(f"multiply-adds: {steps} = n*m*k = {n}*{m}*{k}")
 # --8<-- [end:by-hand]
 
 
@@ -280,6 +283,21 @@ row_sums = weights.sum(dim=-1)  # (2, 8)
 print("rows of weights sum to 1:", torch.allclose(row_sums, torch.ones_like(row_sums)))
 # --8<-- [end:attention]
 
+# --8<-- [start:convolution]
+signal = torch.tensor([0.0, 1.0, 4.0, 2.0, 0.0, 3.0]).to(device)
+filters = torch.tensor([[1.0, 2.0, 1.0],               # filter 0 smooths
+                        [-1.0, 0.0, 1.0]]).to(device)  # filter 1 measures the slope
+
+windows = signal.unfold(0, 3, 1)  # every run of 3 neighbours, one per row: (4, 3)
+print(windows)
+by_matmul = windows @ filters.T  # (4, 3) @ (3, 2) -> (4, 2): one column per filter
+print(by_matmul)
+
+# the same filters as a convolution layer's weight, shape (out_channels, in_channels, width)
+by_conv = nn.functional.conv1d(signal.view(1, 1, 6), filters.view(2, 1, 3))  # (1, 2, 4)
+print("conv1d agrees:", torch.equal(by_conv[0].T, by_matmul))
+# --8<-- [end:convolution]
+
 # --8<-- [start:exercise-shapes]
 a = torch.zeros(7, 4)
 print(tuple((a @ torch.zeros(4, 2)).shape))
@@ -300,10 +318,10 @@ print(torch.allclose(mine, dense(inputs)))
 
 # --8<-- [start:exercise-pairwise]
 torch.manual_seed(0)
-queries = torch.randn(4, 3).to(device)
-items = torch.randn(6, 3).to(device)
+queries = torch.randint(-3, 4, (4, 3)).float().to(device)  # small whole numbers: exact sums
+items = torch.randint(-3, 4, (6, 3)).float().to(device)
 
 similarity = queries @ items.T  # (4, 3) @ (3, 6) -> (4, 6)
 print(tuple(similarity.shape))
-print(torch.allclose(similarity[2, 5], torch.dot(queries[2], items[5])))
+print(similarity[2, 5].item(), torch.dot(queries[2], items[5]).item())
 # --8<-- [end:exercise-pairwise]

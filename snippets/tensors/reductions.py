@@ -142,9 +142,9 @@ print(scores.amax(dim=(0, 1)))  # amax also accepts several dims
 # --8<-- [end:amax]
 
 # --8<-- [start:prod]
-growth = torch.tensor([1.10, 0.95, 1.20, 1.05])  # four monthly growth factors
+growth = torch.tensor([1.10, 0.95, 1.20, 1.05]).to(device)  # four monthly growth factors
 print("growth over four months:", growth.prod())
-print("product of each row:", torch.tensor([[1, 2, 3], [4, 5, 6]]).prod(dim=1))
+print("product of each row:", torch.tensor([[1, 2, 3], [4, 5, 6]]).to(device).prod(dim=1))
 # --8<-- [end:prod]
 
 # --8<-- [start:std-var]
@@ -213,13 +213,30 @@ people = torch.tensor([
 centre = people.mean(dim=0, keepdim=True)  # (1, 3): one mean per feature
 scale = people.std(dim=0, keepdim=True)  # (1, 3): one std per feature
 standard = (people - centre) / scale  # (5, 3) against (1, 3): broadcasts down the rows
+torch.set_printoptions(precision=2)  # two decimals are enough to read the result
 print("means:", centre)
 print("stds: ", scale)
 print(standard)
 new_means = standard.mean(dim=0)
 print("new means close to 0:", torch.allclose(new_means, torch.zeros_like(new_means), atol=1e-6))
 print("new stds:", standard.std(dim=0).round(decimals=4))
+torch.set_printoptions(profile="default")  # back to the default of four decimals
 # --8<-- [end:standardize]
+
+# --8<-- [start:sequence-mean]
+# 2 sentences, 4 token positions, 3 numbers per token: (batch, sequence, features)
+tokens = torch.tensor([
+    [[1.0, 2.0, 0.0], [3.0, 0.0, 2.0], [2.0, 4.0, 1.0], [2.0, 2.0, 1.0]],  # 4 real tokens
+    [[4.0, 1.0, 2.0], [2.0, 3.0, 0.0], [6.0, 8.0, 7.0], [6.0, 8.0, 7.0]],  # 2 real, 2 padding
+]).to(device)
+real = torch.tensor([[True, True, True, True], [True, True, False, False]]).to(device)
+print("mean(dim=1):", tokens.mean(dim=1).shape)
+print(tokens.mean(dim=1))  # sentence 1 is averaged with its padding
+summed = (tokens * real.unsqueeze(-1)).sum(dim=1)  # padding multiplied by 0, then summed
+counts = real.sum(dim=1, keepdim=True)  # (2, 1): real tokens per sentence
+print("real tokens:", counts.flatten())
+print(summed / counts)  # the mean over the real tokens only
+# --8<-- [end:sequence-mean]
 
 # --8<-- [start:accuracy]
 class_scores = torch.tensor([
@@ -230,7 +247,7 @@ class_scores = torch.tensor([
     [0.4, -0.2, 1.5],
     [1.8, 0.6, 0.1],
 ]).to(device)
-truth = torch.tensor([0, 1, 2, 0, 2, 1]).to(device)
+truth = torch.tensor([0, 1, 2, 0, 2, 2]).to(device)
 guess = class_scores.max(dim=1).indices  # the class with the highest score, per sample
 hits = guess == truth
 print("predicted:", guess)
@@ -239,6 +256,18 @@ print("number correct:", hits.sum().item(), "of", hits.numel())
 print("accuracy:", hits.float().mean())
 print(f"torchnb.accuracy: {accuracy(class_scores, truth):.4f}")
 # --8<-- [end:accuracy]
+
+# --8<-- [start:precision-recall]
+classes = torch.arange(3).to(device)
+predicted_as = guess[:, None] == classes  # (6, 3): row i, column c is True if i was predicted c
+truly = truth[:, None] == classes  # (6, 3): True if sample i really is class c
+true_pos = (predicted_as & truly).sum(dim=0)  # per class: predicted c and really c
+print("predicted per class:", predicted_as.sum(dim=0))
+print("actual per class:   ", truly.sum(dim=0))
+print("correct per class:  ", true_pos)
+print("precision:", true_pos / predicted_as.sum(dim=0))  # of those predicted c, share right
+print("recall:   ", true_pos / truly.sum(dim=0))  # of those really c, share found
+# --8<-- [end:precision-recall]
 
 # --8<-- [start:logsumexp]
 big = torch.tensor([1000.0, 1001.0, 1002.0]).to(device)
@@ -251,7 +280,7 @@ print("by hand, shifted:", shifted)
 # --8<-- [start:prod-underflow]
 probs = torch.full((200,), 0.01).to(device)  # 200 independent events, each with p = 0.01
 print("prod():        ", probs.prod())  # 1e-400 is far below float32's smallest value
-print("sum of logs:   ", probs.log().sum())  # the same quantity, as a log
+print(f"sum of logs:    {probs.log().sum().item():.2f}")  # the same quantity, as a log
 # --8<-- [end:prod-underflow]
 
 # --8<-- [start:nan]

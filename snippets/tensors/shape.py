@@ -241,6 +241,7 @@ print("a view of sample:", sample.unsqueeze(0).data_ptr() == sample.data_ptr())
 
 picture = torch.zeros(3, 64, 48, device=device)  # one RGB image
 print(picture.unsqueeze(0).shape)  # what a model that expects a batch wants
+print(picture.reshape(1, -1).shape)  # not a batch of one image: all its numbers in one row
 # --8<-- [end:add-batch]
 
 # --8<-- [start:squeeze]

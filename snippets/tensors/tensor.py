@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.patches import Rectangle
+from torch import nn
 
 from torchnb import get_device
 
@@ -27,7 +28,7 @@ matrix = torch.tensor([[2.0, 7.0], [1.0, 8.0], [2.0, 8.0]])
 cube = torch.zeros(2, 3, 4)
 
 for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix), ("cube", cube)]:
-    print(f"{name:>6}: ndim={t.ndim}  shape={tuple(t.shape)}")
+    print(f"{name:>6}: ndim={t.ndim}  shape={str(tuple(t.shape)):<10} numel={t.numel()}")
 # --8<-- [end:ranks]
 
 # --8<-- [start:figure-ranks]
@@ -35,14 +36,15 @@ fig, axes = plt.subplots(1, 4, figsize=(10, 2.6))
 fig.set_label("Four tensors drawn as boxes: a scalar is one box, a vector a row of 3, "
               "a matrix a 3 by 2 grid, and a rank-3 tensor two stacked 3 by 4 grids")
 layouts = [("0-D: scalar\nshape ()", 1, 1, 1), ("1-D: vector\nshape (3,)", 1, 3, 1),
-           ("2-D: matrix\nshape (3, 2)", 3, 2, 1), ("3-D\nshape (2, 3, 4)", 3, 4, 2)]
+           ("2-D: matrix\nshape (3, 2)", 3, 2, 1), ("3-D: tensor\nshape (2, 3, 4)", 3, 4, 2)]
+fills = ["#c6dbef", "#fdd0a2"]  # light blue for the first slice, light orange for the second
 for ax, (title, rows, cols, depth) in zip(axes, layouts):
-    for d in reversed(range(depth)):
-        dx, dy = 0.35 * d, 0.35 * d  # draw deeper slices up and to the right
+    for d in reversed(range(depth)):  # back slice first, so the front one covers it
+        shift = 0.5 * d  # the second slice sits behind: up and to the right
         for r in range(rows):
             for c in range(cols):
-                ax.add_patch(Rectangle((c + dx, rows - 1 - r + dy), 1, 1, facecolor=f"C{d}",
-                                       alpha=0.35, edgecolor="black", linewidth=1))
+                ax.add_patch(Rectangle((c + shift, rows - 1 - r + shift), 1, 1,
+                                       facecolor=fills[d], edgecolor="black", linewidth=1))
     ax.set_xlim(-0.2, 4.8)
     ax.set_ylim(-0.2, 4.0)
     ax.set_aspect("equal")
@@ -65,6 +67,26 @@ print("shared:", shared)
 print("dtype kept from NumPy:", shared.dtype)
 # --8<-- [end:from-numpy]
 
+# --8<-- [start:numpy-meets-model]
+torch.manual_seed(0)  # nn.Linear starts from random weights
+layer = nn.Linear(3, 1)  # a tiny model layer; its weights are float32
+batch = torch.from_numpy(np.array([[2.5, 3.0, 4.25], [1.0, 0.5, 2.0]]))  # float64 from NumPy
+layer(batch)
+# --8<-- [end:numpy-meets-model]
+
+# --8<-- [start:numpy-meets-model-fixed]
+batch32 = batch.float()  # float64 -> float32, once, before the model
+print(batch32.dtype, "->", layer(batch32).shape)
+# --8<-- [end:numpy-meets-model-fixed]
+
+# --8<-- [start:factories]
+print(torch.zeros(2, 3))  # the shape, filled with zeros
+print(torch.full((2, 3), 7.5))  # the shape as a tuple, then the value
+print(torch.arange(5))  # 0, 1, ..., 4, like Python's range(5)
+torch.manual_seed(0)  # fix the random numbers, so every run prints the same ones
+print(torch.randn(2, 3))  # random numbers from a normal distribution (mean 0, std 1)
+# --8<-- [end:factories]
+
 # --8<-- [start:default-dtypes]
 print(torch.tensor([4, 5, 6]).dtype)  # Python ints
 print(torch.tensor([4.0, 5.0, 6.0]).dtype)  # Python floats
@@ -85,14 +107,16 @@ print(torch.tensor([0.1]).item(), "vs", torch.tensor([0.1], dtype=torch.float64)
 # --8<-- [start:converting]
 whole = torch.tensor([1.7, -1.7, 2.5])
 print(whole.to(torch.int64))  # float -> int truncates toward zero
-print(whole.round().to(torch.int64))  # round first if you mean rounding
-print(counts.float() / 2)  # int -> float before dividing with a float result
+print(whole.round().long())  # round first if you mean rounding
+print(counts.float())  # int32 -> float32
+print(whole.dtype)  # the original is unchanged: a conversion makes a new tensor
 # --8<-- [end:converting]
 
 # --8<-- [start:properties]
 device = get_device()
 sample = torch.tensor([[0.25, 0.5], [0.75, 1.0], [1.25, 1.5]]).to(device)
 
+print(sample)
 print("shape: ", sample.shape)
 print("size():", sample.size())
 print("dtype: ", sample.dtype)
@@ -106,6 +130,13 @@ labels = torch.tensor([0, 2, 1, 2])
 scores = torch.tensor([0.5, 1, 2])
 print(labels.dtype, scores.dtype)
 # --8<-- [end:exercise-dtype]
+
+# --8<-- [start:exercise-shared]
+readings = np.array([1.0, 2.0, 3.0])
+linked = torch.from_numpy(readings)
+linked += 10  # in place: writes into the memory both share
+print(readings)
+# --8<-- [end:exercise-shared]
 
 # --8<-- [start:exercise-numel]
 images = torch.zeros(16, 3, 28, 28)

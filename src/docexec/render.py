@@ -16,7 +16,7 @@ def _text_html(text: str) -> str:
     for match in VARIABLE.finditer(text):
         parts.append(html.escape(text[last : match.start()]))
         value = match.group(0)[len(OPEN) : -len(CLOSE)]
-        parts.append(f'<span class="docexec-variable" title="varies from run to run">{html.escape(value)}</span>')
+        parts.append(f'<span class="docexec-variable" title="varies between runs and machines">{html.escape(value)}</span>')
         last = match.end()
     parts.append(html.escape(text[last:]))
     return "".join(parts)
