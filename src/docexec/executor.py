@@ -41,7 +41,7 @@ class Settings:
     cache_dir: Path = Path(".cache/docexec")
     helpers: list[Path] = field(default_factory=lambda: [Path("src/torchnb")])
     timeout: float = 120.0
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     force: bool = field(default_factory=lambda: _truthy("DOCEXEC_FORCE"))
 
     def __post_init__(self) -> None:
@@ -146,7 +146,8 @@ class Executor:
         path = self.settings.snippets_dir / snippet
         ctx = _context()
         reader, writer = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=run_file, args=(str(path), writer), name=f"docexec:{snippet}")
+        threads = max(1, (os.cpu_count() or 1) // self.settings.workers)  # no oversubscribed cores
+        process = ctx.Process(target=run_file, args=(str(path), writer, threads), name=f"docexec:{snippet}")
         started = time.perf_counter()
         process.start()
         writer.close()

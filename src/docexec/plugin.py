@@ -46,7 +46,7 @@ class DocexecPluginConfig(base.Config):
     timeout = c.Type((int, float), default=120)
     """Seconds one snippet file may run before it is stopped."""
     workers = c.Optional(c.Type(int))
-    """Worker processes; one per core by default."""
+    """Worker processes; one per core, at most 4, by default. Each gets cores/workers torch threads."""
 
 
 class DocexecPlugin(BasePlugin[DocexecPluginConfig]):

@@ -138,9 +138,15 @@ def run_chunk(chunk: Chunk, path: Path, namespace: dict[str, Any]) -> SectionRes
     return result
 
 
-def run_file(path: str, conn: Connection) -> None:
-    """Process entry point: run every chunk of ``path`` and send each result over ``conn``."""
+def run_file(path: str, conn: Connection, threads: int) -> None:
+    """Process entry point: run every chunk of ``path`` and send each result over ``conn``.
+
+    ``threads`` caps torch's CPU threads, so that parallel workers do not fight over the cores
+    (which would make timings in the snippets meaningless).
+    """
     conn.send(("ready",))
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
     configure_matplotlib()
     file = Path(path).resolve()
     linecache.checkcache(str(file))
