@@ -153,11 +153,12 @@ heights = fruit_probs.cpu().tolist()  # matplotlib wants plain numbers on the CP
 
 fig, ax = plt.subplots(figsize=(8, 3))
 fig.set_label(f"Bar chart of the probabilities of {len(fruits)} fruit classes; the argmax, "
-              f"{fruits[winner]}, is the dark bar, and the top {k} bars carry their rank 1 to {k}")
-colors = ["white"] * len(fruits)
+              f"{fruits[winner]}, is the tallest bar, marked #1, and the top {k} bars are "
+              f"coloured and carry their rank 1 to {k}")
+colors = ["lightgray"] * len(fruits)
 for i in ranks:
-    colors[i] = "lightgray"  # the top-k
-colors[winner] = "dimgray"  # the argmax
+    colors[i] = "tab:orange"  # the top-k
+colors[winner] = "tab:red"  # the argmax
 ax.bar(fruits, heights, color=colors, edgecolor="black")
 for rank, i in enumerate(ranks, start=1):  # write the rank above each top-k bar
     ax.text(i, heights[i] + 0.01, f"#{rank}", ha="center", va="bottom", color="black")
