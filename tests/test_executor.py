@@ -122,3 +122,15 @@ def test_huge_output_is_truncated_with_a_note_and_logged(tmp_path: Path, caplog:
     assert "output truncated" in section.stdout.splitlines()[-1]
     assert section.truncated == len("".join(f"{i}\n" for i in range(300_000)))
     assert "snippets/flood.py, section 'flood' printed 1,988,890 characters; pages show the first" in caplog.text
+
+
+def test_figures_are_byte_identical_across_executions(tmp_path: Path) -> None:
+    code = (
+        "import matplotlib.pyplot as plt\n# --8<-- [start:fig]\nfig, ax = plt.subplots()\n"
+        "fig.set_label('two lines')\nax.plot([1, 3, 2], label='a')\nax.plot([2, 1, 3], label='b')\n"
+        "ax.legend()\nax.set_title('same bytes every time')\n# --8<-- [end:fig]\n"
+    )
+    first = make(tmp_path, {"f.py": code}).run(["f.py"], use_cache=False)["f.py"].section("fig")
+    second = make(tmp_path, {}).run(["f.py"], use_cache=False)["f.py"].section("fig")
+    assert first is not None and second is not None
+    assert first.figures[0].svg == second.figures[0].svg
