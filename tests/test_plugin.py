@@ -111,6 +111,7 @@ def test_figures_are_files_with_alt_text(project: Project) -> None:
     project.build()
     html = project.html()
     assert '<img src="assets/figures/other/count-1.svg" alt="a straight line"' in html
+    assert '<summary>The code that draws this figure</summary><div class="highlight">' in html
     assert (project.root / "site/assets/figures/other/count-1.svg").read_text().lstrip().startswith("<?xml")
 
 

@@ -22,7 +22,7 @@ from docexec.compare import check_error, section_of
 from docexec.errors import DocexecError
 from docexec.executor import Executor, Settings
 from docexec.pages import Include, parse_page
-from docexec.render import output_html, provenance_html, recorded_html
+from docexec.render import fold_code_before, output_html, provenance_html, recorded_html
 from docexec.results import FileResult
 
 log = logging.getLogger("mkdocs.plugins.docexec")
@@ -68,6 +68,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self.results: dict[str, FileResult] = {}
         self.figures: dict[tuple[str, str], list[File]] = {}
         self.blocks: dict[str, dict[int, str]] = {}
+        self.figure_blocks: dict[str, list[int]] = {}  # blocks whose code draws a figure
         return config
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
@@ -105,6 +106,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def _render_page(self, lines: list[str], includes: list[Include], page: Page) -> str:
         blocks: dict[int, str] = {}
+        figure_blocks: list[int] = []
         provenances = []
         for include in includes:
             out = include.require_output()
@@ -118,6 +120,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 ]
                 html = output_html(section.stdout, section.error, figures)
                 provenances.append(result.provenance)
+                if figures:
+                    figure_blocks.append(len(blocks))
             else:
                 html = recorded_html(include.recorded or "")
             number = len(blocks)
@@ -130,6 +134,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
             blocks[number] = provenance_html(provenances, bool(self.config.execute))
             lines += ["", TOKEN.format(number)]
         self.blocks[page.file.src_uri] = blocks
+        self.figure_blocks[page.file.src_uri] = figure_blocks
         return "\n".join(lines) + "\n"
 
     def _result(self, include: Include) -> FileResult:
@@ -147,6 +152,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.pop(page.file.src_uri, {})
+        for number in self.figure_blocks.pop(page.file.src_uri, []):
+            html = fold_code_before(html, f"<p>{TOKEN.format(number)}</p>")
         used: set[int] = set()
 
         def replace(match: re.Match[str]) -> str:

@@ -69,3 +69,22 @@ def provenance_html(provenances: list[Provenance], executed: bool) -> str:
         f"<strong>{html.escape(', '.join(devices))}</strong> with PyTorch {html.escape(', '.join(versions))}, "
         f'on <span class="docexec-date">{html.escape(date)}</span>.</p>'
     )
+
+
+def fold_code_before(html_text: str, marker: str, summary: str = "The code that draws this figure") -> str:
+    """Collapse the highlighted code block that ends right before ``marker`` into a ``<details>``.
+
+    Figures are the point of a figure section; its plotting code stays one click away.
+    Returns ``html_text`` unchanged when no code block directly precedes the marker.
+    """
+    at = html_text.find(marker)
+    start = html_text.rfind('<div class="highlight">', 0, at)
+    if at < 0 or start < 0:
+        return html_text
+    end = html_text.rfind("</div>", start, at) + len("</div>")
+    if html_text[end:at].strip():
+        return html_text
+    return (
+        f'{html_text[:start]}<details class="note docexec-figure-code"><summary>{html.escape(summary)}</summary>'
+        f"{html_text[start:end]}</details>{html_text[end:]}"
+    )

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from docexec.render import fold_code_before, output_html
+from docexec.results import Failure
+
+CODE = '<div class="highlight"><pre><span></span><code>plt.plot()</code></pre></div>'
+
+
+def test_output_is_escaped_and_variable_values_are_marked() -> None:
+    html = output_html("<b>took «0.5» s</b>\n", None, [])
+    assert "&lt;b&gt;took " in html
+    assert '<span class="docexec-variable" title="varies between runs and machines">0.5</span>' in html
+
+
+def test_declared_error_and_figures_render_after_the_text() -> None:
+    error = Failure(type="ValueError", message="bad <input>", line=3, traceback="")
+    html = output_html("printed\n", error, [("fig.svg", 'a "quoted" line')])
+    assert html.index("printed") < html.index("Raises, as expected") < html.index("<figure")
+    assert "ValueError: bad &lt;input&gt;" in html
+    assert '<img src="fig.svg" alt="a &quot;quoted&quot; line" loading="lazy">' in html
+
+
+def test_the_code_before_a_figure_is_folded() -> None:
+    page = f"<p>Text.</p>\n{CODE}\n<p>MARK</p>"
+    folded = fold_code_before(page, "<p>MARK</p>")
+    assert folded == (
+        '<p>Text.</p>\n<details class="note docexec-figure-code"><summary>The code that draws this figure'
+        f"</summary>{CODE}</details>\n<p>MARK</p>"
+    )
+
+
+def test_nothing_is_folded_when_the_code_is_not_right_before_the_marker() -> None:
+    page = f"{CODE}\n<p>Other text.</p>\n<p>MARK</p>"
+    assert fold_code_before(page, "<p>MARK</p>") == page
+    assert fold_code_before("<p>MARK</p>", "<p>MARK</p>") == "<p>MARK</p>"
