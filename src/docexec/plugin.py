@@ -116,7 +116,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 check_error(include, section)
                 figures = [
                     (get_relative_url(f.url, page.url), alt.alt)
-                    for f, alt in zip(self.figures.get((include.snippet, include.section), []), section.figures)
+                    for f, alt in zip(self.figures.get((include.snippet, include.section), []), section.figures, strict=True)
                 ]
                 html = output_html(section.stdout, section.error, figures)
                 provenances.append(result.provenance)
