@@ -26,6 +26,11 @@ from docexec.worker import PRELOAD, run_file
 log = logging.getLogger("mkdocs.plugins.docexec")
 _context_lock = threading.Lock()
 STARTUP_SECONDS = 180.0  # the most a worker may take to start, before its own time limit runs
+# Defaults shared by `Settings` and the plugin's config; paths relative to the project root.
+SNIPPETS_DIR = "snippets"
+CACHE_DIR = ".cache/docexec"
+HELPERS = ("src/torchnb",)
+TIMEOUT_SECONDS = 120.0
 
 
 def _truthy(name: str) -> bool:
@@ -37,10 +42,10 @@ class Settings:
     """Where snippets live and how to run them. Paths are resolved against ``root``."""
 
     root: Path
-    snippets_dir: Path = Path("snippets")
-    cache_dir: Path = Path(".cache/docexec")
-    helpers: list[Path] = field(default_factory=lambda: [Path("src/torchnb")])
-    timeout: float = 120.0
+    snippets_dir: Path = Path(SNIPPETS_DIR)
+    cache_dir: Path = Path(CACHE_DIR)
+    helpers: list[Path] = field(default_factory=lambda: [Path(h) for h in HELPERS])
+    timeout: float = TIMEOUT_SECONDS
     workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     force: bool = field(default_factory=lambda: _truthy("DOCEXEC_FORCE"))
 
@@ -67,7 +72,7 @@ class Executor:
         self.settings = settings
         self.cache = ResultCache(settings.cache_dir)
         self.executed: list[str] = []  # files actually executed by this executor, in order
-        self._memo: dict[tuple[str, str], FileResult] = {}
+        self._memo: dict[tuple[str, str], FileResult] = {}  # results executed or loaded by this executor
 
     @cached_property
     def environment(self) -> tuple[str, str]:
@@ -103,9 +108,11 @@ class Executor:
         misses = []
         for snippet in snippets:
             key = self.key(snippet)
-            cached = self._memo.get((snippet, key))
+            cached = self._memo.get((snippet, key)) if use_cache else None
             if cached is None and use_cache and not self.settings.force:
                 cached = self.cache.load(snippet, key)
+                if cached is not None:
+                    self._memo[(snippet, key)] = cached
             if cached is None:
                 misses.append((snippet, key))
             else:

@@ -20,7 +20,7 @@ from mkdocs.utils import get_relative_url
 
 from docexec.compare import check_error, section_of
 from docexec.errors import DocexecError
-from docexec.executor import Executor, Settings
+from docexec.executor import CACHE_DIR, HELPERS, SNIPPETS_DIR, TIMEOUT_SECONDS, Executor, Settings
 from docexec.pages import Include, parse_page
 from docexec.render import fold_code_before, output_html, provenance_html, recorded_html
 from docexec.results import FileResult
@@ -33,17 +33,17 @@ TOKEN_PARAGRAPH = re.compile(r"<p>DOCEXECBLOCK(\d{4})X</p>")
 class DocexecPluginConfig(base.Config):
     """Options of the ``docexec`` plugin in mkdocs.yml; paths are relative to mkdocs.yml."""
 
-    snippets_dir = c.Type(str, default="snippets")
+    snippets_dir = c.Type(str, default=SNIPPETS_DIR)
     """Folder holding the snippet files (also pymdownx.snippets' base_path)."""
-    cache_dir = c.Type(str, default=".cache/docexec")
+    cache_dir = c.Type(str, default=CACHE_DIR)
     """Folder of the execution cache."""
-    helpers = c.ListOfItems(c.Type(str), default=["src/torchnb"])
+    helpers = c.ListOfItems(c.Type(str), default=list(HELPERS))
     """Packages whose source is part of every cache key."""
     execute = c.Type((bool, int), default=True)
     """Run the snippets; when false (or 0), pages show their recorded outputs (the build's floor)."""
     force = c.Type((bool, int), default=False)
     """Ignore the cache and run every snippet again."""
-    timeout = c.Type((int, float), default=120)
+    timeout = c.Type((int, float), default=TIMEOUT_SECONDS)
     """Seconds one snippet file may run before it is stopped."""
     workers = c.Optional(c.Type(int))
     """Worker processes; one per core, at most 4, by default. Each gets cores/workers torch threads."""
