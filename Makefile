@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LOCK := .ci/lock.txt
 JOBS ?= 2
 
-.PHONY: serve test site update-outputs bench gpu-check lock clean
+.PHONY: serve check test site execute update-outputs bench gpu-check lock clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,20 @@ $(STAMP): $(LOCK) pyproject.toml | $(PY)
 serve: $(STAMP)
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-## test: the whole suite (pages, snippets, tooling, strict build)
-test: $(STAMP)
+## check: lint (ruff) and type-check (mypy); settings in pyproject.toml
+check: $(STAMP)
+	$(PY) -m ruff check src tests snippets
+	$(PY) -m ruff format --check src tests
+	$(PY) -m mypy
+
+## test: check, then run every stale snippet once into the cache, then the whole suite
+## (pages, tooling, strict build, browser), which reuses that cache instead of running again
+test: check execute
 	$(PY) -m pytest -n $(JOBS) --dist loadfile
+
+## execute: run every stale snippet file into the cache (.cache/docexec)
+execute: $(STAMP)
+	$(PY) -m docexec execute
 
 ## site: strict build into site/
 site: $(STAMP)

@@ -7,11 +7,12 @@ from pathlib import Path
 from sybil import Sybil
 from sybil.parsers.markdown import SkipParser
 
-from docexec.executor import Executor, Settings
+from docexec.config import load_config
+from docexec.executor import Executor
 from docexec.sybil_parsers import CoverageParser, IncludeParser, PythonBlockParser
 
-executor = Executor(Settings(root=Path(__file__).resolve().parent.parent))
-
+# The same configuration and cache as the build: a snippet the build already ran is not run again.
+executor = Executor(load_config(Path(__file__).resolve().parent.parent))
 
 
 def setup(namespace: dict[str, object]) -> None:

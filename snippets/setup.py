@@ -1,20 +1,16 @@
 """Snippets for docs/setup.md: check the installation and see which device PyTorch will use."""
 
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
-
 import torch
 
-from torchnb import device_name, get_device, variable
+from torchnb import device_name, get_device
 
 # --8<-- [start:check]
-print("PyTorch version:", variable(torch.__version__))
-print("CUDA available: ", variable(torch.cuda.is_available()))
+print("PyTorch version:", torch.__version__)
+print("CUDA available: ", torch.cuda.is_available())
 
 device = get_device()
 print("Computing on:   ", device.type)
-print("Device name:    ", variable(device_name(device)))
+print("Device name:    ", device_name(device))
 # --8<-- [end:check]
 
 # --8<-- [start:first-computation]

@@ -5,4 +5,6 @@ from __future__ import annotations
 from sybil import Sybil
 from sybil.parsers.rest import DocTestParser, PythonCodeBlockParser
 
-pytest_collect_file = Sybil(parsers=[DocTestParser(), PythonCodeBlockParser()], patterns=["torchnb/*.py"]).pytest()
+pytest_collect_file = Sybil(
+    parsers=[DocTestParser(), PythonCodeBlockParser()], patterns=["torchnb/*.py"]
+).pytest()

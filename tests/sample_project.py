@@ -1,15 +1,49 @@
-"""A copy of the sample site (tests/samples/project) that a test may edit and build."""
+"""A copy of the sample site (tests/samples/project) that a test may edit and build in process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
-import subprocess
-import sys
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config as load_mkdocs_config
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "samples" / "project"
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of a block."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dataclass
+class Build:
+    """The outcome of one build: whether it passed, and its log (with the final error, if any)."""
+
+    ok: bool
+    log: str
+
+    @property
+    def executed(self) -> list[str]:
+        """The snippet files the build executed, in order of completion."""
+        return re.findall(r"docexec: executed \d+ (\S+) in", self.log)
 
 
 @dataclass
@@ -17,6 +51,9 @@ class Project:
     """A copy of tests/samples/project that a test may edit and build."""
 
     root: Path
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
 
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
@@ -27,26 +64,60 @@ class Project:
     def read(self, relative: str) -> str:
         return (self.root / relative).read_text(encoding="utf-8")
 
-    def build(self, *, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """``mkdocs build --strict`` in a subprocess; its log is in ``.stdout`` (stderr merged)."""
-        full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_FORCE": "", **(env or {})}
-        done = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict"],
-            cwd=self.root,
-            env=full_env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        done.stdout += done.stderr
+    def edit(self, relative: str, old: str, new: str) -> None:
+        """Replace ``old`` by ``new`` in a file; fails when ``old`` is not there (a stale test)."""
+        text = self.read(relative)
+        assert old in text, f"{relative} does not contain {old!r}"
+        self.write(relative, text.replace(old, new))
+
+    def line_of(self, relative: str, needle: str) -> int:
+        """The 1-based line of the first line containing ``needle``."""
+        for number, line in enumerate(self.read(relative).splitlines(), start=1):
+            if needle in line:
+                return number
+        raise AssertionError(f"{relative} has no line containing {needle!r}")
+
+    def fence_line(self, relative: str, include: str) -> int:
+        """The line of the fence that holds the include line containing ``include``."""
+        return self.line_of(relative, include) - 1
+
+    def build(self, *, check: bool = True, env: dict[str, str] | None = None) -> Build:
+        """A strict ``mkdocs build`` in this process (MkDocs' Python API), its log captured."""
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        previous = logger.level
+        logger.setLevel(logging.INFO)
+        ok = True
+        try:
+            with environment(
+                {
+                    "NO_MKDOCS_2_WARNING": "1",
+                    "DOCEXEC_FORCE": "",
+                    "DOCEXEC_EXECUTE": "",
+                    **(env or {}),
+                }
+            ):
+                config = load_mkdocs_config(config_file=str(self.root / "mkdocs.yml"))
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    mkdocs_build(config)
+                except BaseException as exc:  # noqa: BLE001 - the build's failure is the test's data
+                    if isinstance(exc, KeyboardInterrupt):
+                        raise
+                    ok = False
+                    stream.write(f"\nBUILD FAILED: {type(exc).__name__}: {exc}\n")
+                finally:
+                    config.plugins.on_shutdown()
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(previous)
+        done = Build(ok, stream.getvalue())
         if check:
-            assert done.returncode == 0, f"build failed:\n{done.stdout}"
+            assert done.ok, f"build failed:\n{done.log}"
         return done
 
     def html(self, page: str = "index.html") -> str:
         return (self.root / "site" / page).read_text(encoding="utf-8")
-
-
-def executed_files(log: str) -> list[str]:
-    """The snippet files a build's log says it executed."""
-    return [line.split()[-4] for line in log.splitlines() if "docexec: executed" in line]

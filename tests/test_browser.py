@@ -90,7 +90,11 @@ SEARCH_CASES = [
     ("keepdim", "tensors/dimensions/", True),
     ("gather", "tensors/gather/", True),
     ("dtype", "tensors/tensor/", True),
-    ("requires_grad", "autograd/", False),  # the autograd part is not written yet
+    ("requires_grad", "autograd/requires-grad/", True),
+    ("retain_graph", "autograd/graph/", True),
+    ("ModuleList", "networks/module/", True),
+    ("padding_idx", "layers/embedding/", True),
+    ("label_smoothing", "training/losses/", True),
 ]
 
 
@@ -226,11 +230,13 @@ def open_page(browser, base_url: str, viewport: dict = DESKTOP, record: Visit | 
         page.on("request", lambda request: record.requests.append(request.url))
         page.on(
             "console",
-            lambda msg: record.console_errors.append(
-                f"console.{msg.type}: {msg.text} (at {msg.location.get('url', '?')})"
-            )
-            if msg.type == "error"
-            else None,
+            lambda msg: (
+                record.console_errors.append(
+                    f"console.{msg.type}: {msg.text} (at {msg.location.get('url', '?')})"
+                )
+                if msg.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda exc: record.console_errors.append(f"uncaught exception: {exc}"))
         page.on(
@@ -239,9 +245,11 @@ def open_page(browser, base_url: str, viewport: dict = DESKTOP, record: Visit | 
         )
         page.on(
             "response",
-            lambda response: record.bad_responses.append(f"{response.url} (HTTP {response.status})")
-            if response.status >= 400
-            else None,
+            lambda response: (
+                record.bad_responses.append(f"{response.url} (HTTP {response.status})")
+                if response.status >= 400
+                else None
+            ),
         )
     # Requests to other hosts are recorded above, then refused: nothing leaves the machine and
     # no test waits for a network that is not there.
@@ -322,7 +330,9 @@ _OVERFLOW = """() => {
   if (root.scrollWidth > limit) {
     for (const el of document.body.querySelectorAll("*")) {
       let inside = false;
-      for (let a = el.parentElement; a; a = a.parentElement) if (offenders.has(a)) { inside = true; break; }
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        if (offenders.has(a)) { inside = true; break; }
+      }
       if (inside) continue;
       const r = el.getBoundingClientRect();
       if ((r.width || r.height) && r.right + window.scrollX > limit && !clipped(el)) {
@@ -331,7 +341,9 @@ _OVERFLOW = """() => {
       }
     }
   }
-  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, offenders: found.slice(0, 5)};
+  return {
+    scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, offenders: found.slice(0, 5),
+  };
 }"""
 
 
@@ -352,11 +364,15 @@ def visit(browser, base_url: str, page_path: str) -> Visit:
             )
             record.dom = page.evaluate(_DOM_REPORT, COPY_BUTTON)
             page.add_script_tag(path=str(AXE_JS))
-            record.axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+            record.axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")[
+                "violations"
+            ]
             page.set_viewport_size(MOBILE)
             page.evaluate("() => document.fonts.ready.then(() => true)")
             record.overflow = page.evaluate(_OVERFLOW)
-        except Exception as exc:  # a timeout or crash is a finding about this page, not a test error
+        except (
+            Exception
+        ) as exc:  # a timeout or crash is a finding about this page, not a test error
             record.error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     return record
 
@@ -377,7 +393,9 @@ def _fail_if(problems: list[str], what: str) -> None:
 
 
 def _visit_errors(visits: dict[str, Visit]) -> list[str]:
-    return [f"{label(v.page)}: page could not be checked: {v.error}" for v in visits.values() if v.error]
+    return [
+        f"{label(v.page)}: page could not be checked: {v.error}" for v in visits.values() if v.error
+    ]
 
 
 # --------------------------------------------------------------------------- reproducible build
@@ -459,7 +477,9 @@ def test_requests_stay_on_localhost(visits: dict[str, Visit]) -> None:
     for v in visits.values():
         for url in v.requests:
             if not _is_local(url):
-                problems.append(f"{label(v.page)}: request to another host (blocked by the test): {url}")
+                problems.append(
+                    f"{label(v.page)}: request to another host (blocked by the test): {url}"
+                )
     _fail_if(problems, f"requests must stay on {HOST}")
 
 
@@ -538,7 +558,9 @@ def test_accessibility_axe(visits: dict[str, Visit]) -> None:
             if violation.get("impact") not in ("serious", "critical"):
                 continue
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-            shown = "; ".join(targets[:8]) + (f"; ... ({len(targets)} in all)" if len(targets) > 8 else "")
+            shown = "; ".join(targets[:8]) + (
+                f"; ... ({len(targets)} in all)" if len(targets) > 8 else ""
+            )
             problems.append(
                 f"{label(v.page)}: [{violation['impact']}] {violation['id']}: {violation['help']} "
                 f"-- at {shown}"
@@ -554,7 +576,9 @@ def _pages_with(site: Path, pages: list[str], pattern: str) -> list[str]:
     return [p for p in pages if regex.search((site / p / "index.html").read_text(encoding="utf-8"))]
 
 
-def test_palette_toggle_keeps_figures_readable(browser, base_url: str, site: Path, pages: list[str]) -> None:
+def test_palette_toggle_keeps_figures_readable(
+    browser, base_url: str, site: Path, pages: list[str]
+) -> None:
     """The palette toggle switches light <-> dark, and only the dark theme inverts figures."""
     from playwright.sync_api import expect
 
@@ -599,15 +623,21 @@ _RESULT_INDEX = """([expected, term]) => {
 }"""
 
 
-def test_search_lists_expected_chapter(browser, base_url: str, site: Path, pages: list[str]) -> None:
+def test_search_lists_expected_chapter(
+    browser, base_url: str, site: Path, pages: list[str]
+) -> None:
     cases = []
     for term, expected, required in SEARCH_CASES:
         if required:
             if expected not in pages:
-                pytest.fail(f"search case {term!r}: the expected page /{expected} is not in the built site")
+                pytest.fail(
+                    f"search case {term!r}: the expected page /{expected} is not in the built site"
+                )
             cases.append((term, [expected]))
             continue
-        candidates = _pages_with(site, [p for p in pages if p.startswith(expected)], re.escape(term))
+        candidates = _pages_with(
+            site, [p for p in pages if p.startswith(expected)], re.escape(term)
+        )
         if candidates:
             cases.append((term, candidates))
         else:
@@ -617,7 +647,10 @@ def test_search_lists_expected_chapter(browser, base_url: str, site: Path, pages
                 stacklevel=1,
             )
     assert cases, "no search case has its expected page in the built site"
-    print("search terms checked:", ", ".join(f"{term} -> {' or '.join(pages)}" for term, pages in cases))
+    print(
+        "search terms checked:",
+        ", ".join(f"{term} -> {' or '.join(pages)}" for term, pages in cases),
+    )
 
     problems = []
     for term, expected in cases:
@@ -628,19 +661,29 @@ def test_search_lists_expected_chapter(browser, base_url: str, site: Path, pages
             box.click()
             box.press_sequentially(term)
             try:
-                page.wait_for_function(f"(args) => ({_RESULT_INDEX})(args) >= 0", arg=[wanted, term], timeout=8000)
+                page.wait_for_function(
+                    f"(args) => ({_RESULT_INDEX})(args) >= 0", arg=[wanted, term], timeout=8000
+                )
             except Exception:
                 listed = page.eval_on_selector_all(
                     "a.md-search-result__link", "links => links.map((a) => a.getAttribute('href'))"
                 )
-                problems.append(f"search for {term!r} does not list {' or '.join(wanted)}; results: {listed or 'none'}")
+                problems.append(
+                    f"search for {term!r} does not list {' or '.join(wanted)}; results: "
+                    f"{listed or 'none'}"
+                )
                 continue
             index = page.evaluate(_RESULT_INDEX, [wanted, term])
             page.locator("a.md-search-result__link").nth(index).click()
             try:
-                page.wait_for_url(lambda url: urlsplit(url).path in wanted, timeout=8000)
+                page.wait_for_url(
+                    lambda url, wanted=wanted: urlsplit(url).path in wanted, timeout=8000
+                )
             except Exception:
-                problems.append(f"search for {term!r}: clicking its result opened {page.url}, not {' or '.join(wanted)}")
+                problems.append(
+                    f"search for {term!r}: clicking its result opened {page.url}, not "
+                    f"{' or '.join(wanted)}"
+                )
     _fail_if(problems, "search")
 
 
@@ -675,7 +718,7 @@ class _RefParser(html.parser.HTMLParser):
     handle_startendtag = handle_starttag
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(path: Path) -> _RefParser:
     parser = _RefParser()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -684,11 +727,13 @@ def _parse(path: Path) -> _RefParser:
 
 
 def _html_files(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("assets/"))
+    return sorted(
+        p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("assets/")
+    )
 
 
 def _site_url(site: Path) -> str:
-    """The site's public root URL (its canonical link on the home page), to resolve absolute links."""
+    """The site's public root URL (the home page's canonical link), to resolve absolute links."""
     for tag, attr, value, rel in _parse(site / "index.html").refs:
         if tag == "link" and attr == "href" and rel == "canonical" and urlsplit(value).netloc:
             return value if value.endswith("/") else value + "/"
@@ -702,7 +747,9 @@ def _check_links(site: Path) -> tuple[list[str], list[str], list[str]]:
     broken, external_resources, external_links = [], [], []
     for file in _html_files(site):
         rel = file.relative_to(site).as_posix()
-        page_url = urljoin(root_url, rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        page_url = urljoin(
+            root_url, rel[: -len("index.html")] if rel.endswith("index.html") else rel
+        )
         for tag, attr, value, _rel in _parse(file).refs:
             where = f"/{rel}: <{tag} {attr}={value!r}>"
             scheme = urlsplit(value).scheme.lower()
@@ -716,7 +763,7 @@ def _check_links(site: Path) -> tuple[list[str], list[str], list[str]]:
                 continue
             target = urlsplit(urljoin(page_url, value))
             if target.netloc == root.netloc and target.path.startswith(root.path):
-                path = unquote(target.path[len(root.path):])
+                path = unquote(target.path[len(root.path) :])
             elif target.hostname == HOST:  # a same-origin URL written out in full
                 path = unquote(target.path.lstrip("/"))
             elif target.netloc == root.netloc:
@@ -732,10 +779,16 @@ def _check_links(site: Path) -> tuple[list[str], list[str], list[str]]:
             if path == "" or path.endswith("/") or candidate.is_dir():
                 candidate = candidate / "index.html"
             if not candidate.is_file():
-                broken.append(f"{where}: no file {candidate.relative_to(site).as_posix()} in the site")
+                broken.append(
+                    f"{where}: no file {candidate.relative_to(site).as_posix()} in the site"
+                )
                 continue
             fragment = unquote(target.fragment)
-            if fragment and candidate.suffix == ".html" and fragment not in _parse(candidate).anchors:
+            if (
+                fragment
+                and candidate.suffix == ".html"
+                and fragment not in _parse(candidate).anchors
+            ):
                 broken.append(
                     f"{where}: no element with id or name {fragment!r} in "
                     f"/{candidate.relative_to(site).as_posix()}"

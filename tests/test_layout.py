@@ -9,17 +9,12 @@ from pathlib import Path
 import pytest
 
 import torchnb
-from sample_project import REPO
 from docexec.pages import parse_page
 from docexec.sections import section_names, split_sections
+from sample_project import REPO
 
 DOCS = REPO / "docs"
 SNIPPETS = REPO / "snippets"
-HEADER = (
-    'if __name__ == "__main__":  # run as a script: print each section\'s output in turn\n'
-    "    from docexec.standalone import run_sections\n"
-    "    run_sections(__file__)\n"
-)
 SNIPPET_FILES = sorted(SNIPPETS.rglob("*.py"))
 PAGES = sorted(DOCS.rglob("*.md"))
 
@@ -34,7 +29,9 @@ def test_every_snippet_file_has_its_page_and_every_page_includes_only_its_own() 
     assert orphans == [], "snippet files without a page of the same name"
     for page in PAGES:
         for include in parse_page(page).includes:
-            assert include.snippet == relative(page, DOCS) + ".py", f"{include.where()}: includes another page's snippet file"
+            assert include.snippet == relative(page, DOCS) + ".py", (
+                f"{include.where()}: includes another page's snippet file"
+            )
 
 
 def test_every_section_is_shown_on_its_page() -> None:
@@ -50,9 +47,21 @@ def test_snippet_files_follow_the_conventions(snippet: Path) -> None:
     text = snippet.read_text()
     module = ast.parse(text)
     assert ast.get_docstring(module), f"{snippet}: starts with a docstring naming its page"
-    assert HEADER in text, f"{snippet}: lacks the standalone header (see docs/contributing.md)"
+    imported = {
+        alias.name
+        for node in ast.walk(module)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module or "" for node in ast.walk(module) if isinstance(node, ast.ImportFrom)}
+    tooling = sorted(name for name in imported if name.split(".")[0] == "docexec")
+    assert tooling == [], (
+        f"{snippet}: snippets are plain Python and import nothing from the build tooling"
+    )
     for number, line in enumerate(text.splitlines(), start=1):
-        assert not re.search(r"\.cuda\(\)", line) or "is_available" in text, f"{snippet}:{number}: unguarded .cuda()"
+        assert not re.search(r"\.cuda\(\)", line) or "is_available" in text, (
+            f"{snippet}:{number}: unguarded .cuda()"
+        )
         assert not re.search(r"(?<![\w.])id\(", line), f"{snippet}:{number}: never print id()"
 
 
@@ -63,7 +72,11 @@ def test_every_page_is_in_the_navigation() -> None:
 
 
 def test_public_api_is_exactly_what_the_package_root_exports() -> None:
-    public = {name for name in dir(torchnb) if not name.startswith("_") and callable(getattr(torchnb, name))}
+    public = {
+        name
+        for name in dir(torchnb)
+        if not name.startswith("_") and callable(getattr(torchnb, name))
+    }
     assert set(torchnb.__all__) == public
     for name in torchnb.__all__:
         assert getattr(torchnb, name).__doc__, f"torchnb.{name} needs a docstring"

@@ -1,14 +1,10 @@
 """Snippets for docs/tensors/argmax.md: where the largest value is, predictions, accuracy, top-k."""
 
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
-
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
-from torchnb import accuracy, get_device, variable
+from torchnb import accuracy, get_device
 
 device = get_device()
 
@@ -182,7 +178,7 @@ print(f"top-2 accuracy: {in_top2.float().mean().item():.2f}")
 # --8<-- [start:topk-ties]
 top1 = votes.topk(1)  # votes has its maximum 0.9 at positions 1, 2 and 4
 print("argmax:", votes.argmax().item())
-print(f"topk(1): {top1.values.item():.1f} at index {variable(top1.indices.item())}")
+print(f"topk(1): {top1.values.item():.1f} at index {top1.indices.item()}")
 print("a tied position:", top1.indices.item() in tied.tolist())
 # --8<-- [end:topk-ties]
 

@@ -1,15 +1,11 @@
-"""Snippets for docs/tensors/devices.md: where tensors live, how to move them, and timing CPU vs GPU."""
-
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
+"""Snippets for docs/tensors/devices.md: where tensors live, moving them, timing CPU vs GPU."""
 
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from torch import nn
 
-from torchnb import compare_devices, device_name, get_device, variable
+from torchnb import compare_devices, device_name, get_device
 
 # --8<-- [start:detect]
 has_cuda = torch.cuda.is_available()
@@ -18,11 +14,11 @@ current = torch.cuda.current_device() if has_cuda else "none"  # index of the GP
 gpu_name = torch.cuda.get_device_name(0) if has_cuda else "none"
 has_mps = torch.backends.mps.is_available()  # Apple-silicon GPUs
 
-print("CUDA available:     ", variable(has_cuda))
-print("CUDA GPUs visible:  ", variable(gpu_count))
-print("current GPU index:  ", variable(current))
-print("first GPU:          ", variable(gpu_name))
-print("Apple MPS available:", variable(has_mps))
+print("CUDA available:     ", has_cuda)
+print("CUDA GPUs visible:  ", gpu_count)
+print("current GPU index:  ", current)
+print("first GPU:          ", gpu_name)
+print("Apple MPS available:", has_mps)
 # --8<-- [end:detect]
 
 # --8<-- [start:device-objects]
@@ -34,7 +30,7 @@ print(torch.device("cuda:1") == torch.device("cuda", 1))  # two spellings, one d
 # --8<-- [start:choose]
 device = get_device()  # the GPU when there is one, the CPU otherwise
 print("computing on:", device)
-print("which is:    ", variable(device_name(device)))
+print("which is:    ", device_name(device))
 # --8<-- [end:choose]
 
 # --8<-- [start:create]
@@ -63,8 +59,8 @@ print(noise)
 on_gpu = device.type == "cuda"
 held = torch.cuda.memory_allocated(device) if on_gpu else 0  # bytes in tensors now
 kept = torch.cuda.memory_reserved(device) if on_gpu else 0  # bytes PyTorch holds, cache included
-print(f"GPU memory held by tensors:  {variable(held / 2**10, '.1f')} KiB")
-print(f"GPU memory reserved by torch: {variable(kept / 2**20, '.1f')} MiB")
+print(f"GPU memory held by tensors:  {held / 2**10:.1f} KiB")
+print(f"GPU memory reserved by torch: {kept / 2**20:.1f} MiB")
 # --8<-- [end:memory]
 
 # --8<-- [start:move]
@@ -125,7 +121,7 @@ print("weights now:", weights)
 widened = weights.to(torch.float64)  # a real change: a new tensor
 print("to(float64) is weights:", widened is weights)
 print("to('cpu', copy=True) is weights:", weights.to("cpu", copy=True) is weights)
-print("on this machine, to(device) is weights:", variable(weights.to(device) is weights))
+print("on this machine, to(device) is weights:", weights.to(device) is weights)
 # --8<-- [end:same-object]
 
 # --8<-- [start:dtype-and-device]
@@ -230,7 +226,7 @@ results = []
 for size in (64, 512):
     timings = compare_devices(matmul_on(size), targets, warmup=2, runs=5)
     results += [f"{size}x{size} on {name}: {t.median * 1e3:.3f} ms" for name, t in timings.items()]
-print("median per matmul:", variable("; ".join(results)))
+print("median per matmul:", "; ".join(results))
 # --8<-- [end:timing]
 
 # --8<-- [start:exercise-mismatch]

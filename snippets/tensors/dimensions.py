@@ -1,8 +1,4 @@
-"""Snippets for docs/tensors/dimensions.md: the dim argument, negative dims, keepdim, and which operations take dim."""
-
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
+"""Snippets for docs/tensors/dimensions.md: the dim argument, negative dims, keepdim."""
 
 import matplotlib.pyplot as plt
 import torch

@@ -1,8 +1,4 @@
-"""Snippets for docs/tensors/gather.md: torch.gather reads one element per index entry along a dim."""
-
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
+"""Snippets for docs/tensors/gather.md: torch.gather reads one element per index entry."""
 
 import matplotlib.pyplot as plt
 import torch

@@ -1,15 +1,11 @@
-"""Snippets for docs/tensors/matmul.md: the matrix product, its shape rule, and where networks use it."""
-
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
+"""Snippets for docs/tensors/matmul.md: the matrix product, its shape rule, its uses in networks."""
 
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import Rectangle
 from torch import nn
 
-from torchnb import get_device, time_function, variable
+from torchnb import get_device, time_function
 
 device = get_device()
 
@@ -176,7 +172,7 @@ print(tuple((many @ others).shape))
 
 # --8<-- [start:figure-batched]
 def draw_stack(ax, x, rows, cols, depth, color, label, dashed_from=None):
-    """Draw `depth` rows x cols grids stacked with an offset; slices from `dashed_from` on are virtual."""
+    """Draw `depth` stacked rows x cols grids; slices from `dashed_from` on are virtual."""
     for d in reversed(range(depth)):
         virtual = dashed_from is not None and d >= dashed_from
         for r in range(rows):
@@ -225,9 +221,9 @@ def all_at_once():
 print("same result:", torch.allclose(one_at_a_time(), all_at_once(), atol=1e-5))
 loop = time_function(one_at_a_time, device, warmup=3, runs=20)
 batched = time_function(all_at_once, device, warmup=3, runs=20)
-print(f"loop of 512 products, best of 20: {variable(loop.best * 1e3, '.3f')} ms")
-print(f"one batched product, best of 20:  {variable(batched.best * 1e3, '.3f')} ms")
-print(f"ratio: {variable(loop.best / batched.best, '.1f')}")
+print(f"loop of 512 products, best of 20: {loop.best * 1e3:.3f} ms")
+print(f"one batched product, best of 20:  {batched.best * 1e3:.3f} ms")
+print(f"ratio: {loop.best / batched.best:.1f}")
 # --8<-- [end:batch-timing]
 
 # --8<-- [start:linear-layer]
@@ -274,7 +270,7 @@ x = torch.randn(batch_size, tokens, width).to(device)
 to_q, to_k, to_v = (nn.Linear(width, width, bias=False).to(device) for _ in range(3))
 
 q, k, v = to_q(x), to_k(x), to_v(x)  # each (2, 8, 64)
-scores = q @ k.mT / width**0.5  # (2, 8, 64) @ (2, 64, 8) -> (2, 8, 8): every token against every token
+scores = q @ k.mT / width**0.5  # (2, 8, 64) @ (2, 64, 8) -> (2, 8, 8): token against token
 weights = torch.softmax(scores, dim=-1)  # each row: how much one token draws from each other token
 mixed = weights @ v  # (2, 8, 8) @ (2, 8, 64) -> (2, 8, 64)
 

@@ -1,8 +1,4 @@
-"""Snippets for docs/tensors/reductions.md: sum, mean, max/min, prod, std/var, keepdim, many dims."""
-
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
+"""Snippets for docs/tensors/reductions.md: sum, mean, max/min, prod, std/var, keepdim."""
 
 import warnings
 

@@ -1,9 +1,5 @@
 """Snippets for docs/tensors/shape.md: reading a tensor's shape, reshaping it, views and copies."""
 
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
-
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import Rectangle
@@ -220,7 +216,8 @@ print(again.shape, "shares memory with grid:", again.data_ptr() == grid.data_ptr
 # --8<-- [start:data-ptr-slice]
 second_row = grid[1]  # a slice is a view that starts 4 elements into grid's memory
 print("same data_ptr():", second_row.data_ptr() == grid.data_ptr())
-print("same storage:   ", second_row.untyped_storage().data_ptr() == grid.untyped_storage().data_ptr())
+same = second_row.untyped_storage().data_ptr() == grid.untyped_storage().data_ptr()
+print("same storage:   ", same)
 # --8<-- [end:data-ptr-slice]
 
 # --8<-- [start:flatten]

@@ -1,8 +1,4 @@
-"""Snippets for docs/tensors/tensor.md: what a tensor is, how to make one, what it knows about itself."""
-
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
+"""Snippets for docs/tensors/tensor.md: what a tensor is, making one, what it knows about itself."""
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -1,68 +1,245 @@
-"""``make bench``: how long builds take, each a median of several runs (a benchmark, not a test).
+"""``make bench``: how long builds take against their floors (a benchmark, not a test).
 
-Builds a copy of the project in a temporary folder, with its own cache:
+Works on a copy of the project in a temporary folder, with its own cache. The two floors:
 
-- cold: empty cache, every snippet file runs;
-- no-change rebuild: nothing changed since the last build, nothing runs;
-- one-snippet edit: one snippet file changed, exactly that file runs;
-- floor: execution turned off (``DOCEXEC_EXECUTE=0``), the cost of MkDocs alone.
+- F: the same pages built with the docexec plugin removed from the configuration;
+- L: one process that imports torch once and runs every snippet file in turn.
+
+and the scenarios, each a median of ``--runs`` runs, printed with its target:
+
+- cold build (empty cache)                      <= L + 0.5 F
+- no-change rebuild                              <= 1.10 F
+- one-snippet edit (one file runs again)         <= F + that file's run time + 0.5 s
+- serve: edit a snippet until its output is served  <= 1.5 s + that file's run time
+- ``make test`` without the browser suite (``--suite``, once)  <= 3 L + 60 s
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
-COPIED = ["docs", "snippets", "src", "mkdocs.yml", "pyproject.toml"]
+COPIED = ["docs", "snippets", "src", "tests", "mkdocs.yml", "pyproject.toml"]
+ENV = {"NO_MKDOCS_2_WARNING": "1", "DOCEXEC_FORCE": "", "DOCEXEC_EXECUTE": ""}
+PLUGIN_LINE = re.compile(r"^  - docexec\b.*\n", re.M)
+LOOP = """
+import sys, time, io, contextlib
+started = time.perf_counter()
+import torch, numpy, matplotlib.pyplot
+from pathlib import Path
+from docexec.worker import configure_matplotlib, prepare_namespace, run_chunk
+from docexec.sections import split_sections
+configure_matplotlib()
+times = {}
+base, names = Path(sys.argv[1]), sys.argv[2:]  # running a snippet sets sys.argv
+for name in names:
+    path = base / name
+    begin = time.perf_counter()
+    namespace = prepare_namespace(path, ())
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for chunk in split_sections(path):
+            run_chunk(chunk, path, namespace, None)
+    times[name] = time.perf_counter() - begin
+print(repr((time.perf_counter() - started, times)))
+"""
 
 
-def build(root: Path, env: dict[str, str]) -> tuple[float, int]:
-    """Run one strict build; return its seconds and how many snippet files it executed."""
+def run(command: list[str], root: Path, env: dict[str, str] | None = None) -> float:
+    """Seconds ``command`` takes in ``root``; raises with its output if it fails."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DOCEXEC_FORCE": "", **env},
-        capture_output=True, text=True,
+        command, cwd=root, env={**os.environ, **ENV, **(env or {})}, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"build failed in {root}:\n{done.stdout}{done.stderr}")
-    return seconds, (done.stdout + done.stderr).count("docexec: executed")
+        raise SystemExit(f"{' '.join(command)} failed in {root}:\n{done.stdout}{done.stderr}")
+    return seconds
+
+
+def build(root: Path, config: str = "mkdocs.yml") -> float:
+    return run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], root)
+
+
+def loop(root: Path, snippets: list[str]) -> tuple[float, dict[str, float]]:
+    """L: one process, torch imported once, every snippet file run in turn."""
+    env = {**os.environ, **ENV, "PYTHONPATH": os.pathsep.join([str(root / "src"), *sys.path])}
+    done = subprocess.run(
+        [sys.executable, "-c", LOOP, str(root / "snippets"), *snippets],
+        cwd=tempfile.gettempdir(),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    total, times = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr
+    return total, times
+
+
+def edit_inside_last_section(path: Path, line: str) -> None:
+    """Add ``line`` just before the file's last end marker, so the last section prints it."""
+    text = path.read_text()
+    at = text.rfind("# --8<-- [end:")
+    path.write_text(text[:at] + line + "\n" + text[at:])
+
+
+def serve_latency(root: Path, snippet: str, runs: int) -> list[float]:
+    """Seconds from saving an edited snippet to the served page showing its new output."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/{page_url(snippet)}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env={**os.environ, **ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seconds = []
+
+    def served(text: str) -> Callable[[], bool]:
+        def check() -> bool:
+            if server.poll() is not None:
+                raise SystemExit(
+                    f"mkdocs serve exited ({server.returncode}): run `make serve` to see why"
+                )
+            return text in (fetch(url) or "")
+
+        return check
+
+    try:
+        wait(served("<html"), 300)
+        for n in range(runs):
+            marker = f"bench-serve-edit-{n}"
+            started = time.perf_counter()
+            edit_inside_last_section(root / "snippets" / snippet, f"print({marker!r})")
+            wait(served(marker), 120)
+            seconds.append(time.perf_counter() - started)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return seconds
+
+
+def page_url(snippet: str) -> str:
+    stem = snippet.removesuffix(".py")
+    return "" if stem == "index" else f"{stem}/"
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return None
+
+
+def wait(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting in the serve benchmark")
+        time.sleep(0.02)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (default 3)")
-    parser.add_argument("--edit", default="snippets/tensors/tensor.py", help="the snippet file the edit scenario changes")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="runs per scenario (default 5)")
+    parser.add_argument(
+        "--edit", default="setup.py", help="the snippet file the edit scenarios change"
+    )
+    parser.add_argument("--suite", action="store_true", help="also time the test suite once (slow)")
     args = parser.parse_args(argv)
     source = Path.cwd()
-    rows: dict[str, list[tuple[float, int]]] = {"cold build": [], "no-change rebuild": [], "one-snippet edit": [], "floor (no execution)": []}
+    medians: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="docexec-bench-") as tmp:
         root = Path(tmp) / "project"
         root.mkdir()
         for name in COPIED:
-            (shutil.copytree if (source / name).is_dir() else shutil.copy2)(source / name, root / name)
-        for run in range(1, args.runs + 1):
+            (shutil.copytree if (source / name).is_dir() else shutil.copy2)(
+                source / name, root / name
+            )
+        (root / "mkdocs-floor.yml").write_text(
+            PLUGIN_LINE.sub("", (root / "mkdocs.yml").read_text()).replace(
+                "strict: true", "strict: false"
+            )
+        )
+        snippets = sorted(
+            p.relative_to(root / "snippets").as_posix() for p in (root / "snippets").rglob("*.py")
+        )
+        rows: dict[str, list[float]] = {
+            k: [] for k in ("F", "L", "cold", "nochange", "edit", "serve")
+        }
+        file_times: list[float] = []
+        for number in range(1, args.runs + 1):
+            rows["F"].append(build(root, "mkdocs-floor.yml"))
+            total, times = loop(root, snippets)
+            rows["L"].append(total)
+            file_times.append(times[args.edit])
             shutil.rmtree(root / ".cache", ignore_errors=True)
-            rows["cold build"].append(build(root, {}))
-            rows["no-change rebuild"].append(build(root, {}))
-            edited = root / args.edit
-            edited.write_text(edited.read_text() + f"\n# bench edit {run}\n")
-            rows["one-snippet edit"].append(build(root, {}))
-            rows["floor (no execution)"].append(build(root, {"DOCEXEC_EXECUTE": "0"}))
-            print(f"run {run}/{args.runs} done", file=sys.stderr)
-    print(f"{'scenario':<24}{'median s':>10}{'min s':>8}{'max s':>8}{'files run':>11}   ({args.runs} runs each, {os.cpu_count()} cores)")
-    for name, results in rows.items():
-        seconds = [s for s, _ in results]
-        executed = sorted({n for _, n in results})
-        print(f"{name:<24}{statistics.median(seconds):>10.2f}{min(seconds):>8.2f}{max(seconds):>8.2f}{'/'.join(map(str, executed)):>11}")
+            rows["cold"].append(build(root))
+            rows["nochange"].append(build(root))
+            edited = root / "snippets" / args.edit
+            edited.write_text(edited.read_text() + f"\n# bench edit {number}\n")
+            rows["edit"].append(build(root))
+            print(f"run {number}/{args.runs} done", file=sys.stderr)
+        rows["serve"] = serve_latency(root, args.edit, args.runs)
+        medians = {name: statistics.median(values) for name, values in rows.items()}
+        run_time = statistics.median(file_times)
+        suite = None
+        if args.suite:
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+            started = time.perf_counter()
+            run([sys.executable, "-m", "docexec", "execute"], root)
+            run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-n",
+                    "2",
+                    "--dist",
+                    "loadfile",
+                    "--ignore",
+                    "tests/test_browser.py",
+                ],
+                root,
+            )
+            suite = time.perf_counter() - started
+    f, loop_s = medians["F"], medians["L"]
+    targets = {
+        "cold build": (medians["cold"], loop_s + 0.5 * f, "L + 0.5 F"),
+        "no-change rebuild": (medians["nochange"], 1.10 * f, "1.10 F"),
+        f"one-snippet edit ({args.edit})": (medians["edit"], f + run_time + 0.5, "F + run + 0.5 s"),
+        "serve: edit until served": (medians["serve"], 1.5 + run_time, "1.5 s + run"),
+    }
+    if suite is not None:
+        targets["make test, no browser suite"] = (suite, 3 * loop_s + 60, "3 L + 60 s")
+    print(
+        f"floors (median of {args.runs}, {os.cpu_count()} cores): F = {f:.2f} s (no docexec "
+        "plugin), "
+        f"L = {loop_s:.2f} s (one process, every snippet), {args.edit} runs in {run_time:.2f} s"
+    )
+    print(f"{'scenario':<36}{'median s':>9}{'target s':>10}  {'target':<16}{'ratio':>6}  ok")
+    for name, (value, target, formula) in targets.items():
+        print(
+            f"{name:<36}{value:>9.2f}{target:>10.2f}  {formula:<16}{value / target:>6.2f}  "
+            f"{'yes' if value <= target else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

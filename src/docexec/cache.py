@@ -1,8 +1,10 @@
 """The on-disk cache of executed snippet files.
 
-An entry is valid exactly as long as its key: a hash of the snippet's text, the helper package's
-source, the torch version, the device kind and the executor's version. Nothing else is compared,
-so a rebuild with nothing changed executes nothing.
+One JSON file per snippet file, in a folder named for the cache format (``v3/``), so an older
+format is simply never read. An entry holds its key and a checksum of its payload: an entry of
+another key, of another shape, truncated or tampered with is ignored and rewritten, never a
+crash. Writes are atomic (temporary file, then ``os.replace``), so parallel builds cannot
+corrupt an entry. Any I/O failure degrades to running without a cache, with a warning.
 """
 
 from __future__ import annotations
@@ -16,57 +18,116 @@ from pathlib import Path
 
 from docexec.results import FileResult
 
-EXECUTOR_VERSION = "2"
+FORMAT = 3
 log = logging.getLogger("mkdocs.plugins.docexec")
+# Cache trouble is worth a warning on the console, but must not fail a strict build: this logger
+# is outside "mkdocs.*", whose warnings --strict counts.
+io_log = logging.getLogger("docexec.cache")
+README = "This folder is docexec's execution cache: safe to delete. See docs/contributing.md.\n"
+TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by docexec.\n"
+)
 
 
-def source_digest(folders: list[Path]) -> str:
-    """Hash every ``.py`` file under ``folders`` (names and contents), in a stable order."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.rglob("*.py")):
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def cache_key(snippet: str, helpers: str, torch_version: str, device_kind: str, executor: str = EXECUTOR_VERSION) -> str:
-    """The cache key of one snippet file: a pure function of everything its output depends on."""
-    digest = hashlib.sha256()
-    for part in (snippet, helpers, torch_version, device_kind, executor):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:32]
+def _checksum(payload: object) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 class ResultCache:
-    """JSON files named by snippet path and key, written atomically."""
+    """Results of snippet files, one entry per file, valid only for its key."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.folder = folder / f"v{FORMAT}"
+        self.broken = False  # set after an I/O failure: the rest of the run goes without a cache
 
-    def _path(self, snippet: str, key: str) -> Path:
-        return self.folder / f"{snippet.replace('/', '__')}.{key}.json"
+    def _path(self, snippet: str) -> Path:
+        return self.folder / (snippet.replace("/", "__") + ".json")
+
+    def _degrade(self, action: str, exc: OSError) -> None:
+        if not self.broken:
+            io_log.warning(
+                "docexec: cannot %s the cache in %s (%s); running without a cache",
+                action,
+                self.folder,
+                exc,
+            )
+        self.broken = True
 
     def load(self, snippet: str, key: str) -> FileResult | None:
-        path = self._path(snippet, key)
+        """The cached result of ``snippet`` for ``key``, or None (a miss, or an untrusted entry)."""
+        if self.broken:
+            return None
+        path = self._path(snippet)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            entry = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            log.info("ignoring unreadable cache entry %s: %s", path, exc)
+            if isinstance(exc, OSError) and not isinstance(exc, UnicodeDecodeError):
+                self._degrade("read", exc)
+            else:
+                log.info("docexec: ignoring unreadable cache entry %s: %s", path.name, exc)
             return None
-        log.debug("cache hit for %s", snippet)
-        return FileResult.from_json(data)
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+            return None
+        payload = entry.get("result")
+        if entry.get("checksum") != _checksum(payload):
+            log.info(
+                "docexec: ignoring cache entry %s: its checksum does not match its content",
+                path.name,
+            )
+            return None
+        try:
+            result = FileResult.from_json(payload)
+        except ValueError as exc:
+            log.info("docexec: ignoring cache entry %s: %s", path.name, exc)
+            return None
+        if result.key != key or result.path != snippet:
+            return None
+        log.debug("docexec: cache hit for %s", snippet)
+        return result
 
     def store(self, result: FileResult) -> None:
+        """Write ``result`` atomically; a failed write only turns the cache off for this run."""
+        if self.broken:
+            return
+        payload = result.to_json()
+        entry = {
+            "format": FORMAT,
+            "key": result.key,
+            "checksum": _checksum(payload),
+            "result": payload,
+        }
+        try:
+            self._prepare()
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".entry-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(entry, handle)
+                os.replace(tmp, self._path(result.path))
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            self._degrade("write", exc)
+
+    def _prepare(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        for stale in self.folder.glob(f"{result.path.replace('/', '__')}.*.json"):
-            stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(result.to_json(), handle)
-        os.replace(tmp, self._path(result.path, result.key))
+        for name, text in (("README.txt", README), ("CACHEDIR.TAG", TAG)):
+            marker = self.folder.parent / name
+            if not marker.exists():
+                marker.write_text(text, encoding="utf-8")
+
+    def evict(self, keep: set[str]) -> list[str]:
+        """Delete the entries of snippet files not in ``keep``; return their file names."""
+        wanted = {self._path(snippet).name for snippet in keep}
+        removed = []
+        try:
+            for path in sorted(self.folder.glob("*.json")):
+                if path.name not in wanted:
+                    path.unlink(missing_ok=True)
+                    removed.append(path.name)
+        except OSError as exc:
+            self._degrade("clean", exc)
+        return removed

@@ -1,160 +1,162 @@
 """Execute snippet files: once per content, in parallel worker processes, with a disk cache.
 
-This is the one executor: the MkDocs plugin, the sybil tests, ``make update-outputs`` and
-``make gpu-check`` all call `Executor.run`.
+This is the one executor: the MkDocs plugin, the sybil tests, the command line and the benchmark
+all call `Executor`. `Executor.submit` starts every stale file at once and returns futures, so
+the plugin can start execution when the configuration is loaded and let MkDocs read pages while
+torch is imported in the warm worker. That warm worker (a multiprocessing fork server that
+imported the ``preload`` modules once) outlives a build: ``mkdocs serve`` keeps it across
+rebuilds. The MkDocs process itself never imports torch.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import signal
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from functools import cached_property
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from docexec.cache import ResultCache, cache_key, source_digest
+from docexec.cache import ResultCache
+from docexec.config import Config
 from docexec.errors import DocexecError
+from docexec.keys import HelperIndex, cache_key, environment_fingerprint
 from docexec.results import FileResult, Provenance, SectionResult
-from docexec.worker import PRELOAD, run_file
+from docexec.worker import Job, run_file
 
 log = logging.getLogger("mkdocs.plugins.docexec")
-_context_lock = threading.Lock()
-STARTUP_SECONDS = 180.0  # the most a worker may take to start, before its own time limit runs
-# Defaults shared by `Settings` and the plugin's config; paths relative to the project root.
-SNIPPETS_DIR = "snippets"
-CACHE_DIR = ".cache/docexec"
-HELPERS = ("src/torchnb",)
-TIMEOUT_SECONDS = 120.0
+GRACE_SECONDS = 3.0  # the parent's own deadline trails the worker's, which should fire first
+_start_lock = threading.Lock()
 
 
-def _truthy(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-@dataclass
-class Settings:
-    """Where snippets live and how to run them. Paths are resolved against ``root``."""
-
-    root: Path
-    snippets_dir: Path = Path(SNIPPETS_DIR)
-    cache_dir: Path = Path(CACHE_DIR)
-    helpers: list[Path] = field(default_factory=lambda: [Path(h) for h in HELPERS])
-    timeout: float = TIMEOUT_SECONDS
-    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
-    force: bool = field(default_factory=lambda: _truthy("DOCEXEC_FORCE"))
-
-    def __post_init__(self) -> None:
-        self.root = self.root.resolve()
-        self.snippets_dir = (self.root / self.snippets_dir).resolve()
-        self.cache_dir = (self.root / self.cache_dir).resolve()
-        self.helpers = [(self.root / h).resolve() for h in self.helpers]
-
-
-def _context() -> multiprocessing.context.ForkServerContext:
-    """A fork server that imported torch and matplotlib once; every file forks from it."""
-    with _context_lock:
+def warm_context(preload: list[str]) -> multiprocessing.context.ForkServerContext:
+    """The fork server every file forks from; started (in the background) on first use."""
+    with _start_lock:
         ctx = multiprocessing.get_context("forkserver")
         os.environ.setdefault("MPLBACKEND", "Agg")
-        ctx.set_forkserver_preload(PRELOAD)
+        ctx.set_forkserver_preload([*preload, "docexec.worker"])
+        multiprocessing.forkserver.ensure_running()
         return ctx
 
 
 class Executor:
-    """Runs snippet files and caches their results by `cache_key`."""
+    """Runs snippet files and caches their results by key."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.cache = ResultCache(settings.cache_dir)
-        self.executed: list[str] = []  # files actually executed by this executor, in order
-        self._memo: dict[tuple[str, str], FileResult] = {}  # results executed or loaded by this executor
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.cache = ResultCache(config.cache_dir)
+        self.executed: list[str] = []  # files executed by this executor, in order of completion
+        self._futures: dict[tuple[str, str], Future[FileResult]] = {}
+        self._running: set[tuple[str, str]] = set()  # executions this executor started
+        self._pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="docexec")
+        self._lock = threading.Lock()
+        self._done = 0
 
     @cached_property
-    def environment(self) -> tuple[str, str]:
-        """The torch version and the device description, e.g. ``("2.13.0", "CPU")``."""
-        import torch
+    def helpers(self) -> HelperIndex:
+        return HelperIndex(self.config.helpers)
 
-        from torchnb import device_name, get_device
+    @cached_property
+    def environment(self) -> str:
+        return environment_fingerprint(self.config)
 
-        return torch.__version__, device_name(get_device())
-
-    def relative(self, path: Path) -> str:
-        return path.resolve().relative_to(self.settings.snippets_dir).as_posix()
+    def path(self, snippet: str) -> Path:
+        return self.config.snippets_dir / snippet
 
     def all_snippets(self) -> list[str]:
         """Every snippet file, relative to the snippets folder."""
-        return sorted(self.relative(p) for p in self.settings.snippets_dir.rglob("*.py"))
+        root = self.config.snippets_dir
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*.py")
+            if "__pycache__" not in p.parts
+        )
 
     def key(self, snippet: str) -> str:
-        path = self.settings.snippets_dir / snippet
-        torch_version, device = self.environment
-        return cache_key(path.read_text(encoding="utf-8"), self._helpers_digest, torch_version, device)
+        """The cache key of ``snippet`` as it is on disk now."""
+        try:
+            source = self.path(snippet).read_text(encoding="utf-8-sig")
+        except FileNotFoundError as exc:
+            raise DocexecError(
+                f"{self.config.snippet_label(snippet)}: no such snippet file"
+            ) from exc
+        helpers = self.helpers.sources(self.helpers.dependencies(source))
+        return cache_key(source, helpers, self.environment)
 
-    @cached_property
-    def _helpers_digest(self) -> str:
-        return source_digest(self.settings.helpers)
+    def cached(self, snippet: str) -> FileResult | None:
+        """The cached result of ``snippet`` if it is fresh, without running anything."""
+        if self.config.force:
+            return None
+        return self.cache.load(snippet, self.key(snippet))
 
-    def run(self, snippets: list[str], *, use_cache: bool = True) -> dict[str, FileResult]:
-        """Results for ``snippets`` (paths relative to the snippets folder), executing the misses."""
-        for snippet in snippets:
-            if not (self.settings.snippets_dir / snippet).is_file():
-                raise DocexecError(f"{self.settings.snippets_dir / snippet}: no such snippet file")
-        results: dict[str, FileResult] = {}
-        misses = []
+    def submit(
+        self, snippets: list[str], *, use_cache: bool = True
+    ) -> dict[str, Future[FileResult]]:
+        """Futures of the results of ``snippets``; stale files start at once, in parallel."""
+        futures: dict[str, Future[FileResult]] = {}
         for snippet in snippets:
             key = self.key(snippet)
-            cached = self._memo.get((snippet, key)) if use_cache else None
-            if cached is None and use_cache and not self.settings.force:
-                cached = self.cache.load(snippet, key)
-                if cached is not None:
-                    self._memo[(snippet, key)] = cached
-            if cached is None:
-                misses.append((snippet, key))
-            else:
-                results[snippet] = cached
-        if misses:
-            results.update(self._execute(misses))
-        return {snippet: results[snippet] for snippet in snippets}
+            with self._lock:
+                future = self._futures.get((snippet, key))
+                fresh = (snippet, key) in self._running
+                if future is None or not use_cache and not fresh:
+                    cached = None
+                    if use_cache and not self.config.force and future is None:
+                        cached = self.cache.load(snippet, key)
+                    if cached is not None:
+                        future = Future()
+                        future.set_result(cached)
+                    else:
+                        future = self._pool.submit(self._execute, snippet, key)
+                        self._running.add((snippet, key))
+                    self._futures[(snippet, key)] = future
+            futures[snippet] = future
+        return futures
 
-    def _execute(self, misses: list[tuple[str, str]]) -> dict[str, FileResult]:
-        total = len(misses)
-        done = 0
-        lock = threading.Lock()
-        out: dict[str, FileResult] = {}
+    def run(self, snippets: list[str], *, use_cache: bool = True) -> dict[str, FileResult]:
+        """Results of ``snippets`` (relative to the snippets folder), running the stale ones."""
+        futures = self.submit(snippets, use_cache=use_cache)
+        return {snippet: future.result() for snippet, future in futures.items()}
 
-        def one(item: tuple[str, str]) -> None:
-            nonlocal done
-            snippet, key = item
-            result = self._execute_one(snippet, key)
-            if result.crash is None:
-                self.cache.store(result)
-            self._memo[(snippet, key)] = result
-            with lock:
-                done += 1
-                self.executed.append(snippet)
-                out[snippet] = result
-                log.info("docexec: executed %d/%d %s in %.1f s", done, total, snippet, result.seconds)
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)
 
-        workers = max(1, min(self.settings.workers, total))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for future in [pool.submit(one, item) for item in misses]:
-                future.result()
-        return out
+    def _execute(self, snippet: str, key: str) -> FileResult:
+        result = self._execute_one(snippet, key)
+        if result.crash is None:
+            self.cache.store(result)
+        with self._lock:
+            self._done += 1
+            self.executed.append(snippet)
+            count = self._done
+        log.info("docexec: executed %d %s in %.1f s", count, snippet, result.seconds)
+        return result
 
     def _execute_one(self, snippet: str, key: str) -> FileResult:
-        torch_version, device = self.environment
-        provenance = Provenance(device=device, torch=torch_version, date=dt.date.today().isoformat())
-        result = FileResult(path=snippet, key=key, provenance=provenance)
-        path = self.settings.snippets_dir / snippet
-        ctx = _context()
+        config = self.config
+        result = FileResult(
+            path=snippet, key=key, provenance=Provenance(device="", torch="", date="")
+        )
+        ctx = warm_context(config.preload)
         reader, writer = ctx.Pipe(duplex=False)
-        threads = max(1, (os.cpu_count() or 1) // self.settings.workers)  # no oversubscribed cores
-        process = ctx.Process(target=run_file, args=(str(path), writer, threads), name=f"docexec:{snippet}")
+        job = Job(
+            path=str(self.path(snippet)),
+            label=config.snippet_label(snippet),
+            timeout=config.timeout,
+            memory_limit_mb=config.memory_limit_mb,
+            max_output_chars=config.max_output_chars,
+            sys_path=tuple(str(h.parent) for h in config.helpers),
+            parent_pid=os.getpid(),
+            describe_device=config.describe_device,
+            threads=max(1, (os.cpu_count() or 1) // config.workers),
+        )
+        process = ctx.Process(target=run_file, args=(job, writer), name=f"docexec:{snippet}")
         started = time.perf_counter()
         process.start()
         writer.close()
@@ -162,43 +164,67 @@ class Executor:
             result.crash = self._collect(reader, result, started)
         finally:
             reader.close()
-            if process.is_alive():
-                process.kill()
+            if process.pid is not None:
+                with suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)  # the worker and anything it left
             process.join()
+        if result.crash and result.crash.startswith("its interpreter died") and process.exitcode:
+            code = process.exitcode
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+            result.crash = result.crash.replace(
+                "its interpreter died", f"its interpreter died ({how})", 1
+            )
         result.seconds = time.perf_counter() - started
         return result
 
     def _collect(self, reader: Connection, result: FileResult, started: float) -> str | None:
-        """Read worker messages into ``result``; return a crash description, or None.
-
-        The time limit starts when the worker reports ready, so a slow start of the fork server
-        (importing torch on a busy machine) is not charged to the snippet.
-        """
-        deadline = started + max(self.settings.timeout, STARTUP_SECONDS)
+        """Read worker messages into ``result``; return a crash description, or None."""
+        deadline = started + self.config.startup_timeout
         where = "before its first section"
+        limit: str | None = None
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0 or not reader.poll(remaining):
-                return f"timed out after {self.settings.timeout:g} s {where}"
+                if time.perf_counter() - started > self.config.startup_timeout and where.startswith(
+                    "before"
+                ):
+                    return (
+                        f"did not start within {self.config.startup_timeout:g} s (startup_timeout)"
+                    )
+                return f"timed out after {self.config.timeout:g} s {where}"
             try:
                 message = reader.recv()
             except EOFError:
-                return f"its interpreter died {where} (the process ended without reporting back)"
+                return (
+                    limit
+                    or f"its interpreter died {where} (the process ended without reporting back)"
+                )
             kind = message[0]
             if kind == "ready":
-                deadline = time.perf_counter() + self.settings.timeout
+                result.provenance = message[1]
+                deadline = time.perf_counter() + self.config.timeout + GRACE_SECONDS
             elif kind == "invalid":
                 raise DocexecError(message[1])
+            elif kind == "limit":
+                limit = message[1]
             elif kind == "start":
                 name, line = message[1], message[2]
-                where = f"in section {name!r} (line {line})" if name else f"in the code outside sections (line {line})"
+                where = (
+                    f"in section {name!r} (line {line})"
+                    if name
+                    else f"in the code outside sections (line {line})"
+                )
             elif kind == "result":
                 section: SectionResult = message[1]
                 result.sections.append(section)
                 if section.truncated:
                     log.info(
-                        "docexec: snippets/%s, section %r printed %s characters; pages show the first %s",
-                        result.path, section.name, f"{section.truncated:,}", f"{len(section.stdout):,}",
+                        "docexec: %s, section %r wrote %s bytes of output; pages show the first "
+                        "%s characters",
+                        self.config.snippet_label(result.path),
+                        section.name,
+                        f"{section.truncated:,}",
+                        f"{len(section.stdout):,}",
                     )
                 where = "after its last completed section"
             elif kind == "done":

@@ -11,8 +11,11 @@ The syntax, one include per python fence, its recorded output right under it::
     ```
 
 An output fence may declare an expected error: ```` ```output raises="RuntimeError" ````.
-Both fences may be indented (inside an admonition or a content tab), by the same amount.
-This module is the one lexer of that syntax: the plugin, the tests and ``update-outputs`` use it.
+Both fences may be indented (inside an admonition, a content tab or a list item), by the same
+amount. The include fence may be spelled ``python``, ``py`` or ``python3``. An include anywhere
+else (a blockquote, a paragraph), an output fence with no include above it, or a path that leaves
+the snippets folder is an error naming the page and line. This module is the one lexer of that
+syntax: the plugin, the tests and the command line use it.
 """
 
 from __future__ import annotations
@@ -25,8 +28,12 @@ from pathlib import Path
 from docexec.errors import DocexecError
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
-INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<file>[^":]+)(?::(?P<section>[A-Za-z0-9_-]+))?"\s*$')
-PYTHON_LANGUAGES = {"python", "py", "python3", "pycon"}
+INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<file>[^":]+)(?::(?P<section>[^"]*))?"\s*$')
+STRAY_INCLUDE = re.compile(r'^[\s>]*(?:[-*+]\s+|\d+[.)]\s+)?-{1,}8<-{1,}\s+"')
+SAFE_PATH = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$")
+SECTION_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+INCLUDE_LANGUAGES = {"python", "py", "python3"}
+PYTHON_LANGUAGES = INCLUDE_LANGUAGES | {"pycon"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,13 @@ class Fence:
         """``key="value"`` pairs after the language."""
         rest = self.info.split(maxsplit=1)[1] if " " in self.info else ""
         pairs: dict[str, str] = {}
-        for token in shlex.split(rest):
+        try:
+            tokens = shlex.split(rest)
+        except ValueError as exc:
+            raise DocexecError(
+                f"{self.open_line + 1}: cannot read the fence's attributes {rest!r}: {exc}"
+            ) from exc
+        for token in tokens:
             key, sep, value = token.partition("=")
             if sep:
                 pairs[key] = value
@@ -57,7 +70,10 @@ class Fence:
 
     def text(self) -> str:
         """The body without the fence's indentation."""
-        return "\n".join(line[len(self.indent) :] if line.startswith(self.indent) else line.lstrip() for line in self.body)
+        return "\n".join(
+            line[len(self.indent) :] if line.startswith(self.indent) else line.lstrip()
+            for line in self.body
+        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,8 @@ class Include:
         """The output fence, or an error saying how to record one."""
         if self.output is None:
             raise DocexecError(
-                f"{self.where()}: include of {self.snippet}:{self.section} has no ```output fence under it; "
+                f"{self.where()}: include of {self.snippet}:{self.section} has no ```output fence "
+                "under it; "
                 "run 'make update-outputs' to record one"
             )
         return self.output
@@ -120,10 +137,23 @@ def lex_fences(lines: list[str]) -> list[Fence]:
         while close < len(lines):
             candidate = lines[close]
             stripped = candidate.strip()
-            if stripped.startswith(marker[0] * len(marker)) and set(stripped) == {marker[0]} and len(candidate) - len(candidate.lstrip()) <= len(indent):
+            if (
+                stripped.startswith(marker[0] * len(marker))
+                and set(stripped) == {marker[0]}
+                and len(candidate) - len(candidate.lstrip()) <= len(indent)
+            ):
                 break
             close += 1
-        fences.append(Fence(indent, marker, match["info"], index, min(close, len(lines) - 1), lines[index + 1 : close]))
+        fences.append(
+            Fence(
+                indent,
+                marker,
+                match["info"],
+                index,
+                min(close, len(lines) - 1),
+                lines[index + 1 : close],
+            )
+        )
         index = close + 1
     return fences
 
@@ -131,35 +161,78 @@ def lex_fences(lines: list[str]) -> list[Fence]:
 def parse_page(path: Path, text: str | None = None) -> Page:
     """Lex ``path`` and pair every include fence with the output fence under it."""
     text = path.read_text(encoding="utf-8") if text is None else text
-    lines = text.splitlines()
+    lines = [
+        line.removesuffix("\r") for line in text.split("\n")
+    ]  # only \n ends a line, as in Markdown
     page = Page(path=path, lines=lines, fences=lex_fences(lines))
+    _reject_stray_includes(page)
+    paired: set[int] = set()
     for number, fence in enumerate(page.fences):
-        if fence.language != "python":
-            continue
         body = [line for line in fence.body if line.strip()]
         matches = [INCLUDE.match(line) for line in body]
-        if not any(matches):
+        if fence.language not in INCLUDE_LANGUAGES or not any(matches):
             continue
+        where = f"{path}:{fence.open_line + 1}"
         if len(body) != 1:
             raise DocexecError(
-                f"{path}:{fence.open_line + 1}: an include fence holds exactly one '--8<-- \"file.py:section\"' "
+                f"{where}: an include fence holds exactly one '--8<-- \"file.py:section\"' "
                 "line and nothing else; split it into one fence per section"
             )
         match = matches[0]
         assert match is not None
-        if not match["section"]:
+        file, section = match["file"], match["section"]
+        if not SAFE_PATH.match(file) or ".." in file.split("/"):
             raise DocexecError(
-                f"{path}:{fence.open_line + 1}: include {match['file']!r} names no section; "
-                f"write '--8<-- \"{match['file']}:SECTION\"'"
+                f"{where}: include path {file!r} must be a relative path to a .py file inside the "
+                "snippets folder"
             )
+        if not section:
+            raise DocexecError(
+                f"{where}: include {file!r} names no section; write '--8<-- \"{file}:SECTION\"'"
+            )
+        if not SECTION_NAME.match(section):
+            raise DocexecError(f"{where}: section name {section!r} must use a-z, 0-9, '-' and '_'")
         output = None
         following = page.fences[number + 1] if number + 1 < len(page.fences) else None
-        if following is not None and following.language == "output" and _only_blank_between(lines, fence, following):
+        if (
+            following is not None
+            and following.language == "output"
+            and _only_blank_between(lines, fence, following)
+        ):
             if following.indent != fence.indent:
-                raise DocexecError(f"{path}:{following.open_line + 1}: the output fence must be indented like its include fence")
+                raise DocexecError(
+                    f"{path}:{following.open_line + 1}: the output fence must be indented like "
+                    "its include fence"
+                )
+            try:
+                _ = following.attributes
+            except DocexecError as exc:
+                raise DocexecError(f"{path}:{exc}") from exc
             output = following
-        page.includes.append(Include(path, fence, match["file"], match["section"], output))
+            paired.add(number + 1)
+        page.includes.append(Include(path, fence, file, section, output))
+    for number, fence in enumerate(page.fences):
+        if fence.language == "output" and number not in paired:
+            raise DocexecError(
+                f"{path}:{fence.open_line + 1}: an ```output fence with no include fence right "
+                "above it; "
+                "recorded outputs belong under a python fence holding '--8<-- \"file.py:section\"'"
+            )
     return page
+
+
+def _reject_stray_includes(page: Page) -> None:
+    """An include outside every fence (in a blockquote, say) would show as text: refuse it."""
+    inside = {i for fence in page.fences for i in range(fence.open_line, fence.close_line + 1)}
+    for index, line in enumerate(page.lines):
+        if index not in inside and STRAY_INCLUDE.match(line):
+            raise DocexecError(
+                f"{page.path}:{index + 1}: this include is not in a python fence at the start of "
+                "a line "
+                "(a blockquote?), so it would never run; put it in its own ```python fence "
+                "(indenting "
+                "it inside an admonition, a tab or a list item is fine)"
+            )
 
 
 def _only_blank_between(lines: list[str], first: Fence, second: Fence) -> bool:

@@ -1,168 +1,384 @@
-"""The MkDocs plugin: execute snippets at build time and show their live output under each include."""
+"""The MkDocs plugin: execute snippets at build time and show their live output under each include.
+
+One job per event:
+
+- ``on_config``: read ``[tool.docexec]``, compute every snippet's cache key and start the stale
+  files at once, so torch is imported (in the warm worker) while MkDocs reads pages;
+- ``on_page_markdown``: for each include, show the section's code (from the executor's own parse
+  of the file) and replace the recorded output with a placeholder, after `verify` has judged it;
+- ``on_page_content``: put the rendered outputs in place of the placeholders;
+- ``on_post_build``: write the figures, evict stale cache entries, check that no snippet touched
+  the source tree, and fail once, listing every failure of the build;
+- ``on_serve``: watch snippets and helpers itself, so that an edit re-runs only the files it
+  affects and re-renders only their pages (`docexec.serve`).
+
+The plugin has no options of its own: they are in ``pyproject.toml``, read by every entry point.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from jinja2 import Environment
 from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from docexec.compare import check_error, section_of
+from docexec.config import Config, load_config
 from docexec.errors import DocexecError
-from docexec.executor import CACHE_DIR, HELPERS, SNIPPETS_DIR, TIMEOUT_SECONDS, Executor, Settings
+from docexec.executor import Executor
+from docexec.guard import Snapshot, changes, snapshot
 from docexec.pages import Include, parse_page
-from docexec.render import fold_code_before, output_html, provenance_html, recorded_html
-from docexec.results import FileResult
+from docexec.render import (
+    failure_html,
+    fold_code_before,
+    output_html,
+    provenance_html,
+    recorded_html,
+)
+from docexec.results import FileResult, Provenance
+from docexec.sections import Chunk, split_sections
+from docexec.serve import SnippetWatcher, reload_browsers, request_full_rebuild
+from docexec.verify import Status, verify
 
 log = logging.getLogger("mkdocs.plugins.docexec")
-TOKEN = "DOCEXECBLOCK{:04d}X"
-TOKEN_PARAGRAPH = re.compile(r"<p>DOCEXECBLOCK(\d{4})X</p>")
 
 
 class DocexecPluginConfig(base.Config):
-    """Options of the ``docexec`` plugin in mkdocs.yml; paths are relative to mkdocs.yml."""
-
-    snippets_dir = c.Type(str, default=SNIPPETS_DIR)
-    """Folder holding the snippet files (also pymdownx.snippets' base_path)."""
-    cache_dir = c.Type(str, default=CACHE_DIR)
-    """Folder of the execution cache."""
-    helpers = c.ListOfItems(c.Type(str), default=list(HELPERS))
-    """Packages whose source is part of every cache key."""
-    execute = c.Type((bool, int), default=True)
-    """Run the snippets; when false (or 0), pages show their recorded outputs (the build's floor)."""
-    force = c.Type((bool, int), default=False)
-    """Ignore the cache and run every snippet again."""
-    timeout = c.Type((int, float), default=TIMEOUT_SECONDS)
-    """Seconds one snippet file may run before it is stopped."""
-    workers = c.Optional(c.Type(int))
-    """Worker processes; one per core, at most 4, by default. Each gets cores/workers torch threads."""
+    """No options: docexec reads ``[tool.docexec]`` in ``pyproject.toml`` beside mkdocs.yml."""
 
 
 class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
-    """Runs every snippet file once per build and renders each included section's output."""
+    """Runs every stale snippet file once per build and renders each included section's output."""
+
+    executor: Executor | None = None
+    watcher: SnippetWatcher | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Defining on_startup keeps this plugin instance across serve rebuilds.
+        self.serving = command == "serve"
+        self.building = threading.Lock()  # a full build and a fast rebuild never overlap
+        self.pages_by_snippet: dict[str, dict[str, Page]] = {}
+
+    def on_shutdown(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path).parent
-        settings = Settings(
-            root=root,
-            snippets_dir=Path(self.config.snippets_dir),
-            cache_dir=Path(self.config.cache_dir),
-            helpers=[Path(h) for h in self.config.helpers],
-            timeout=float(self.config.timeout),
-        )
-        if self.config.workers:
-            settings.workers = self.config.workers
-        settings.force = settings.force or bool(self.config.force)
+        if not hasattr(self, "building"):  # built through the API without on_startup
+            self.on_startup(command="build", dirty=False)
+        self.building.acquire()
+        try:
+            return self._configure(config)
+        except BaseException:
+            self.building.release()
+            raise
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            settings = load_config(root)
+        except DocexecError as exc:
+            raise PluginError(str(exc)) from exc
+        # A fresh executor per build: the disk cache is the memory between builds, and the warm
+        # worker (a fork server) outlives it, so serve rebuilds still skip the torch import.
         self.executor = Executor(settings)
-        self.results: dict[str, FileResult] = {}
-        self.figures: dict[tuple[str, str], list[File]] = {}
+        self.settings: Config = settings
+        self.nonce = secrets.token_hex(6)
+        self.failures: list[str] = []
+        self.figures: dict[str, str] = {}  # site path -> SVG
         self.blocks: dict[str, dict[int, str]] = {}
-        self.figure_blocks: dict[str, list[int]] = {}  # blocks whose code draws a figure
+        self.figure_blocks: dict[str, list[int]] = {}
+        self.futures: dict[str, Future[FileResult]] = {}
+        self.before: Snapshot = {}
+        if settings.execute:
+            self.before = snapshot(settings.source_dirs)
+            try:
+                self.futures = self.executor.submit(self.executor.all_snippets())
+            except DocexecError as exc:
+                raise PluginError(str(exc)) from exc
         return config
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
-        """Rebuild when a snippet or a helper module changes, not only the pages."""
-        for folder in [self.executor.settings.snippets_dir, *self.executor.settings.helpers]:
-            server.watch(str(folder))
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.env, self.mkdocs_config, self.files = env, config, files
+        return env
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        """Watch snippets and helpers here: an edit re-runs its files and re-renders their pages."""
+        self.server = server
+        folders = [self.settings.snippets_dir, *self.settings.helpers]
+        self.watcher = SnippetWatcher(folders, self._fast_rebuild)
         return server
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if not self.config.execute:
-            return files
-        try:
-            self.results = self.executor.run(self.executor.all_snippets())
-        except DocexecError as exc:
-            raise PluginError(str(exc)) from exc
-        for snippet, result in self.results.items():
-            stem = snippet.removesuffix(".py")
-            for section in result.sections:
-                for number, figure in enumerate(section.figures, start=1):
-                    uri = f"assets/figures/{stem}/{section.name or 'preamble'}-{number}.svg"
-                    file = File.generated(config, uri, content=figure.svg)
-                    files.append(file)
-                    self.figures.setdefault((snippet, section.name or ""), []).append(file)
-        return files
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.building.locked():
+            self.building.release()
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # ---------------------------------------------------------------------------------- pages
+
+    def _fail(self, message: str) -> None:
+        log.error(message)
+        self.failures.append(message)
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
         path = Path(page.file.abs_src_path or page.file.src_uri)
-        if path.is_relative_to(self.executor.settings.root):
-            path = path.relative_to(self.executor.settings.root)  # messages read docs/x.md:12
+        shown = Path(self.settings.relative(path)) if path.is_absolute() else path
         try:
-            parsed = parse_page(path, markdown)
-            return self._render_page(parsed.lines, parsed.includes, page)
+            parsed = parse_page(shown, markdown)
         except DocexecError as exc:
-            raise PluginError(str(exc)) from exc
-
-    def _render_page(self, lines: list[str], includes: list[Include], page: Page) -> str:
+            self._fail(str(exc))
+            return f'!!! failure "This page could not be built"\n\n    {exc}\n\n' + markdown
+        for include in parsed.includes:
+            self.pages_by_snippet.setdefault(include.snippet, {})[page.file.src_uri] = page
+        lines = parsed.lines
         blocks: dict[int, str] = {}
         figure_blocks: list[int] = []
-        provenances = []
-        for include in includes:
-            out = include.require_output()
-            if self.config.execute:
-                result = self._result(include)
-                section = section_of(include, result)
-                check_error(include, section)
-                figures = [
-                    (get_relative_url(f.url, page.url), alt.alt)
-                    for f, alt in zip(self.figures.get((include.snippet, include.section), []), section.figures, strict=True)
-                ]
-                html = output_html(section.stdout, section.error, figures)
-                provenances.append(result.provenance)
-                if figures:
-                    figure_blocks.append(len(blocks))
+        provenances: list[Provenance] = []
+        for include in parsed.includes:
+            code = self._code(include)
+            if code is None:
+                html, figures = failure_html(self.failures[-1]), False
             else:
-                html = recorded_html(include.recorded or "")
+                indent = include.fence.indent
+                body_line = next(
+                    i
+                    for i in range(include.fence.open_line + 1, include.fence.close_line)
+                    if lines[i].strip()
+                )
+                lines[body_line] = "\n".join(
+                    f"{indent}{line}" if line else "" for line in code.splitlines()
+                )
+                html, figures = self._output(include, page, provenances)
             number = len(blocks)
             blocks[number] = html
-            lines[out.open_line] = out.indent + TOKEN.format(number)
-            for index in range(out.open_line + 1, out.close_line + 1):
-                lines[index] = ""
-        if includes:
+            if figures:
+                figure_blocks.append(number)
+            token = f"{include.fence.indent}DOCEXEC-{self.nonce}-{number}"
+            if include.output is None:
+                lines[include.fence.close_line] += f"\n\n{token}"
+            else:
+                out = include.output
+                lines[out.open_line] = token
+                for index in range(out.open_line + 1, out.close_line + 1):
+                    lines[index] = ""
+        if parsed.includes:
             number = len(blocks)
-            blocks[number] = provenance_html(provenances, bool(self.config.execute))
-            lines += ["", TOKEN.format(number)]
+            blocks[number] = provenance_html(provenances, self.settings.execute)
+            lines += ["", f"DOCEXEC-{self.nonce}-{number}"]
         self.blocks[page.file.src_uri] = blocks
         self.figure_blocks[page.file.src_uri] = figure_blocks
         return "\n".join(lines) + "\n"
 
-    def _result(self, include: Include) -> FileResult:
-        result = self.results.get(include.snippet)
-        if result is None:
-            raise DocexecError(f"{include.where()}: no snippet file snippets/{include.snippet}")
-        for section in result.sections:
-            if section.name is None and section.error is not None:
-                error = section.error
-                raise DocexecError(
-                    f"snippets/{include.snippet}:{error.line}: the code outside sections raised "
-                    f"{error.type} (included from {include.where()})\n{error.traceback}"
+    def _code(self, include: Include) -> str | None:
+        """The section's code as the page shows it, from the same parse the worker runs."""
+        path = self.settings.snippets_dir / include.snippet
+        try:
+            chunks: list[Chunk] = split_sections(path)
+        except FileNotFoundError:
+            self._fail(
+                f"{include.where()}: no snippet file {self.settings.snippet_label(include.snippet)}"
+            )
+            return None
+        except DocexecError as exc:
+            self._fail(f"{include.where()}: {exc}")
+            return None
+        chunk = next((c for c in chunks if c.name == include.section), None)
+        if chunk is None:
+            self._fail(
+                f"{include.where()}: {self.settings.snippet_label(include.snippet)} has no "
+                f"section {include.section!r}"
+            )
+            return None
+        return chunk.display()
+
+    def _output(
+        self, include: Include, page: Page, provenances: list[Provenance]
+    ) -> tuple[str, bool]:
+        """The HTML under an include, and whether it holds figures."""
+        if not self.settings.execute:
+            if include.output is None:
+                self._fail(
+                    f"{include.where()}: include of {include.snippet}:{include.section} has no "
+                    "```output fence under it; run 'make update-outputs' to record one"
                 )
-        return result
+                return failure_html("no recorded output"), False
+            return recorded_html(include.recorded or ""), False
+        future = self.futures.get(include.snippet)
+        if future is None:
+            message = (
+                f"{include.where()}: no snippet file {self.settings.snippet_label(include.snippet)}"
+            )
+            return failure_html(message), False
+        try:
+            result = future.result()
+        except DocexecError as exc:
+            message = f"{include.where()}: {exc}"
+            if message not in self.failures:
+                self._fail(message)
+            return failure_html(message), False
+        verdict = verify(include, result, label=self.settings.snippet_label(include.snippet))
+        if verdict.status is Status.FAILED or verdict.section is None:
+            self._fail(verdict.message)
+            return failure_html(verdict.message), False
+        if verdict.status is Status.DIFFERS:
+            self._fail(verdict.message)
+        section = verdict.section
+        provenances.append(result.provenance)
+        stem = include.snippet.removesuffix(".py")
+        figures = []
+        for number, figure in enumerate(section.figures, start=1):
+            uri = f"assets/figures/{stem}/{include.section}-{number}.svg"
+            self.figures[uri] = figure.svg
+            figures.append((get_relative_url(uri, page.url), figure.alt))
+        html = output_html(section.stdout, section.error, figures, include.recorded)
+        if verdict.status is Status.DIFFERS:
+            html = failure_html(verdict.message) + html
+        return html, bool(figures)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         blocks = self.blocks.pop(page.file.src_uri, {})
         for number in self.figure_blocks.pop(page.file.src_uri, []):
-            html = fold_code_before(html, f"<p>{TOKEN.format(number)}</p>")
-        used: set[int] = set()
+            html = fold_code_before(html, f"<p>DOCEXEC-{self.nonce}-{number}</p>")
+        used: list[int] = []
 
         def replace(match: re.Match[str]) -> str:
             number = int(match.group(1))
-            used.add(number)
-            return blocks[number]
+            used.append(number)
+            return blocks.get(number, "")
 
-        html = TOKEN_PARAGRAPH.sub(replace, html)
-        missing = sorted(set(blocks) - used)
-        if missing:
-            raise PluginError(f"{page.file.src_uri}: {len(missing)} output block(s) were lost while rendering the page")
+        html = re.sub(rf"<p>DOCEXEC-{self.nonce}-(\d+)</p>", replace, html)
+        if sorted(used) != sorted(blocks):
+            self._fail(
+                f"{page.file.src_uri}: an output block was lost or duplicated while rendering the "
+                "page"
+            )
         return html
+
+    # ---------------------------------------------------------------------------------- finish
+
+    def _write_figures(self, site: Path) -> None:
+        for uri, svg in sorted(self.figures.items()):
+            target = site / uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._finish(config)
+        finally:
+            self.building.release()
+
+    def _finish(self, config: MkDocsConfig) -> None:
+        self._write_figures(Path(config.site_dir))
+        if self.settings.execute:
+            for future in self.futures.values():
+                future.exception()  # wait for every file, included or not
+            assert self.executor is not None
+            removed = self.executor.cache.evict(set(self.futures))
+            if removed:
+                log.info(
+                    "docexec: evicted %d stale cache entr%s",
+                    len(removed),
+                    "y" if len(removed) == 1 else "ies",
+                )
+            touched = changes(self.before, snapshot(self.settings.source_dirs))
+            if touched and not self.serving:
+                ran = ", ".join(self.executor.executed) or "none"
+                self._fail(
+                    "the source tree changed while snippets ran (files run: "
+                    f"{ran}): {', '.join(self.settings.relative(Path(p)) for p in touched)}. "
+                    "Snippets must not "
+                    "write into docs/, snippets/ or the helpers; write to a temporary folder "
+                    "instead"
+                )
+        if self.failures and not self.serving:
+            summary = "\n".join(f"  - {message.splitlines()[0]}" for message in self.failures)
+            raise PluginError(
+                f"docexec: {len(self.failures)} failure(s) in this build (details "
+                f"above):\n{summary}"
+            )
+
+    # ---------------------------------------------------------------------------------- serve
+
+    def _affected(self, changed: set[Path], executor: Executor) -> set[str] | None:
+        """Snippet files to run again for these changes; None if only a full build will do."""
+        snippets_dir = self.settings.snippets_dir
+        modules = {path.resolve(): name for name, path in executor.helpers.modules.items()}
+        affected: set[str] = set()
+        for path in changed:
+            if path.resolve().is_relative_to(snippets_dir):
+                if not path.exists():
+                    return None  # a deleted or renamed file: pages must be checked again
+                affected.add(path.resolve().relative_to(snippets_dir).as_posix())
+            elif path.resolve() in modules or not path.exists():
+                name = modules.get(path.resolve())
+                for snippet in executor.all_snippets():
+                    source = executor.path(snippet).read_text(encoding="utf-8-sig")
+                    if name is None or name in executor.helpers.dependencies(source):
+                        affected.add(snippet)
+        return affected
+
+    def _fast_rebuild(self, changed: set[Path]) -> None:
+        """Run what the edit affects, re-render the pages that include it, reload browsers."""
+        if not self.building.acquire(timeout=60):
+            request_full_rebuild(self.server)
+            return
+        started = time.perf_counter()
+        try:
+            executor = Executor(self.settings)
+            affected = self._affected(changed, executor)
+            if affected is None:
+                request_full_rebuild(self.server)
+                return
+            pages = {
+                uri: page
+                for snippet in affected
+                for uri, page in self.pages_by_snippet.get(snippet, {}).items()
+            }
+            if not pages:
+                return
+            from mkdocs.commands.build import _build_page, _populate_page
+
+            self.executor = executor
+            self.futures.update(executor.submit(sorted(affected)))
+            self.failures, self.figures = [], {}
+            self.nonce = secrets.token_hex(6)
+            config, files = self.mkdocs_config, self.files
+            for page in pages.values():
+                _populate_page(page, config, files)
+                _build_page(page, config, files.documentation_pages(), self.nav, self.env)
+            self._write_figures(Path(config.site_dir))
+            reload_browsers(self.server)
+            log.info(
+                "docexec: re-ran %s and rebuilt %s in %.1f s",
+                ", ".join(sorted(affected)),
+                ", ".join(sorted(pages)),
+                time.perf_counter() - started,
+            )
+        except Exception:  # noqa: BLE001 - the full rebuild is always a correct fallback
+            log.exception("docexec: the fast rebuild failed; rebuilding the whole site")
+            request_full_rebuild(self.server)
+        finally:
+            self.building.release()

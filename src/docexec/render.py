@@ -1,48 +1,79 @@
-"""Turn a section's output into HTML: escaped text, marked variable values, the error, figures."""
+"""Turn a section's output into HTML: escaped text, marked variable values, the error, figures.
+
+Also the block a page shows in place of an output when its include failed: never an empty
+output, always the reason.
+"""
 
 from __future__ import annotations
 
 import html
 
-from docexec.compare import VARIABLE
+from docexec.compare import MARK, marked_spans
 from docexec.results import Failure, Provenance
-from torchnb.marks import CLOSE, OPEN
+
+VARIABLE_SPAN = (
+    '<span class="docexec-variable" tabindex="0" title="varies between runs and machines">{}</span>'
+)
 
 
-def _text_html(text: str) -> str:
-    """Escape ``text`` and wrap marked variable values in a span."""
-    parts = []
-    last = 0
-    for match in VARIABLE.finditer(text):
-        parts.append(html.escape(text[last : match.start()]))
-        value = match.group(0)[len(OPEN) : -len(CLOSE)]
-        parts.append(f'<span class="docexec-variable" title="varies between runs and machines">{html.escape(value)}</span>')
+def text_html(text: str, recorded: str | None = None) -> str:
+    """Escape live ``text``, wrapping the values that ``recorded`` marks as varying in a span."""
+    lines = text.strip("\n").splitlines()
+    out = []
+    for line, spans in zip(lines, marked_spans(recorded, text), strict=True):
+        parts, last = [], 0
+        for start, end in spans:
+            parts += [
+                html.escape(line[last:start]),
+                VARIABLE_SPAN.format(html.escape(line[start:end])),
+            ]
+            last = end
+        parts.append(html.escape(line[last:]))
+        out.append("".join(parts))
+    return "\n".join(out)
+
+
+def recorded_text_html(recorded: str) -> str:
+    """Escape a recorded output, turning its ``«...»`` marks into spans."""
+    parts, last = [], 0
+    text = recorded.strip("\n")
+    for match in MARK.finditer(text):
+        parts += [
+            html.escape(text[last : match.start()]),
+            VARIABLE_SPAN.format(html.escape(match.group(1))),
+        ]
         last = match.end()
     parts.append(html.escape(text[last:]))
     return "".join(parts)
 
 
-def output_html(stdout: str, error: Failure | None, figures: list[tuple[str, str]]) -> str:
+def output_html(
+    stdout: str, error: Failure | None, figures: list[tuple[str, str]], recorded: str | None = None
+) -> str:
     """The HTML shown under an included section.
 
     Args:
         stdout: What the section printed.
         error: The declared error it raised, if any.
         figures: ``(url, alt)`` of each figure it drew.
+        recorded: The page's recorded output, whose marks say which values vary.
     """
     blocks = []
-    text = stdout.rstrip("\n")
-    if text:
-        blocks.append(f'<pre class="docexec-stdout"><code>{_text_html(text)}</code></pre>')
+    if stdout.strip():
+        blocks.append(
+            f'<pre class="docexec-stdout"><code>{text_html(stdout, recorded)}</code></pre>'
+        )
     if error is not None:
         blocks.append(
-            '<div class="docexec-error" role="note"><p class="docexec-error-title">Raises, as expected</p>'
+            '<div class="docexec-error" role="note"><p class="docexec-error-title">Raises, as '
+            "expected</p>"
             f"<pre><code>{html.escape(error.summary())}</code></pre></div>"
         )
     for url, alt in figures:
         blocks.append(
-            f'<figure class="docexec-figure"><img src="{html.escape(url)}" alt="{html.escape(alt)}" loading="lazy">'
-            f"<figcaption>{html.escape(alt)}</figcaption></figure>"
+            f'<figure class="docexec-figure"><img src="{html.escape(url)}" '
+            f'alt="{html.escape(alt)}" loading="lazy">'
+            "</figure>"
         )
     if not blocks:
         blocks.append('<p class="docexec-empty">This code prints nothing.</p>')
@@ -53,25 +84,43 @@ def recorded_html(text: str) -> str:
     """The HTML for a recorded output when execution is turned off."""
     return (
         '<div class="docexec-output docexec-recorded" aria-label="Recorded output">'
-        f'<pre class="docexec-stdout"><code>{_text_html(text)}</code></pre></div>'
+        f'<pre class="docexec-stdout"><code>{recorded_text_html(text)}</code></pre></div>'
+    )
+
+
+def failure_html(message: str) -> str:
+    """What a page shows where an include failed: the reason, so it is never silently empty."""
+    return (
+        '<div class="docexec-output docexec-failure admonition failure" role="alert">'
+        '<p class="admonition-title">This example failed to build</p>'
+        f"<pre><code>{html.escape(message)}</code></pre></div>"
     )
 
 
 def provenance_html(provenances: list[Provenance], executed: bool) -> str:
-    """The note at the end of a chapter saying where its outputs came from."""
+    """The note saying where a chapter's outputs came from."""
     if not executed:
-        return '<p class="docexec-provenance">Outputs on this page are the recorded ones; this build did not run the code.</p>'
+        return (
+            '<p class="docexec-provenance">Outputs on this page are the recorded ones; '
+            "this build did not run the code.</p>"
+        )
+    if not provenances:
+        return ""
     devices = sorted({p.device for p in provenances})
     versions = sorted({p.torch for p in provenances})
     date = max(p.date for p in provenances)
     return (
-        '<p class="docexec-provenance">Every output on this page was produced by running its code on '
-        f"<strong>{html.escape(', '.join(devices))}</strong> with PyTorch {html.escape(', '.join(versions))}, "
+        '<p class="docexec-provenance">Every output on this page was produced by running its code '
+        "on "
+        f"<strong>{html.escape(', '.join(devices))}</strong> with PyTorch "
+        f"{html.escape(', '.join(versions))}, "
         f'on <span class="docexec-date">{html.escape(date)}</span>.</p>'
     )
 
 
-def fold_code_before(html_text: str, marker: str, summary: str = "The code that draws this figure") -> str:
+def fold_code_before(
+    html_text: str, marker: str, summary: str = "The code that draws this figure"
+) -> str:
     """Collapse the highlighted code block that ends right before ``marker`` into a ``<details>``.
 
     Figures are the point of a figure section; its plotting code stays one click away.
@@ -85,6 +134,7 @@ def fold_code_before(html_text: str, marker: str, summary: str = "The code that 
     if html_text[end:at].strip():
         return html_text
     return (
-        f'{html_text[:start]}<details class="note docexec-figure-code"><summary>{html.escape(summary)}</summary>'
+        f'{html_text[:start]}<details class="note '
+        f'docexec-figure-code"><summary>{html.escape(summary)}</summary>'
         f"{html_text[start:end]}</details>{html_text[end:]}"
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 @dataclass
 class Figure:
-    """A matplotlib figure drawn by a section, saved as SVG."""
+    """A figure drawn by a section, saved as SVG."""
 
     alt: str
     svg: str
@@ -16,7 +16,7 @@ class Figure:
 
 @dataclass
 class Failure:
-    """An exception raised by a section."""
+    """An exception raised by a section (or a limit it hit)."""
 
     type: str  # "RuntimeError", or "module.Name" for exceptions outside builtins
     message: str
@@ -33,6 +33,7 @@ class SectionResult:
     """Everything one chunk of a snippet file printed, drew or raised."""
 
     name: str | None
+    first_line: int = 0
     stdout: str = ""
     figures: list[Figure] = field(default_factory=list)
     error: Failure | None = None
@@ -52,7 +53,7 @@ class SectionResult:
 class Provenance:
     """Where a file's outputs came from."""
 
-    device: str  # "CPU" or the CUDA device name
+    device: str  # "CPU" or the GPU's name
     torch: str
     date: str  # ISO date of the execution
 
@@ -65,28 +66,70 @@ class FileResult:
     key: str
     provenance: Provenance
     sections: list[SectionResult] = field(default_factory=list)
-    crash: str | None = None  # set when the file timed out or its interpreter died
+    crash: str | None = None  # set when the file timed out, hit a limit or its interpreter died
     seconds: float = 0.0
 
-    def section(self, name: str) -> SectionResult | None:
+    def section(self, name: str | None) -> SectionResult | None:
         """The named section's result, or None if it never ran."""
         return next((s for s in self.sections if s.name == name), None)
+
+    def failed_before(self, name: str) -> SectionResult | None:
+        """The first set-up chunk before section ``name`` that raised: code outside sections, or
+        the section named ``setup`` (which holds a chapter's imports)."""
+        for section in self.sections:
+            if section.name == name:
+                return None
+            if section.error is not None and section.name in (None, "setup"):
+                return section
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FileResult:
-        sections = []
-        for raw in data["sections"]:
-            error = Failure(**raw["error"]) if raw["error"] else None
-            figures = [Figure(**f) for f in raw["figures"]]
-            sections.append(SectionResult(raw["name"], raw["stdout"], figures, error, raw["seconds"], raw["truncated"]))
-        return cls(
-            path=data["path"],
-            key=data["key"],
-            provenance=Provenance(**data["provenance"]),
-            sections=sections,
-            crash=data["crash"],
-            seconds=data["seconds"],
-        )
+    def from_json(cls, data: Any) -> FileResult:
+        """Rebuild a result from `to_json`'s output; ``ValueError`` for data of another shape."""
+        try:
+            sections = [
+                SectionResult(
+                    name=_typed(raw["name"], (str, type(None))),
+                    first_line=_typed(raw["first_line"], int),
+                    stdout=_typed(raw["stdout"], str),
+                    figures=[
+                        Figure(alt=_typed(f["alt"], str), svg=_typed(f["svg"], str))
+                        for f in raw["figures"]
+                    ],
+                    error=None
+                    if raw["error"] is None
+                    else Failure(
+                        type=_typed(raw["error"]["type"], str),
+                        message=_typed(raw["error"]["message"], str),
+                        line=_typed(raw["error"]["line"], int),
+                        traceback=_typed(raw["error"]["traceback"], str),
+                    ),
+                    seconds=float(_typed(raw["seconds"], (int, float))),
+                    truncated=_typed(raw["truncated"], int),
+                )
+                for raw in _typed(data["sections"], list)
+            ]
+            provenance = data["provenance"]
+            return cls(
+                path=_typed(data["path"], str),
+                key=_typed(data["key"], str),
+                provenance=Provenance(
+                    device=_typed(provenance["device"], str),
+                    torch=_typed(provenance["torch"], str),
+                    date=_typed(provenance["date"], str),
+                ),
+                sections=sections,
+                crash=_typed(data["crash"], (str, type(None))),
+                seconds=float(_typed(data["seconds"], (int, float))),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a docexec result: {exc!r}") from exc
+
+
+def _typed(value: Any, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool) and kind in (int, (int, float)):
+        raise TypeError(f"unexpected {type(value).__name__} {value!r:.40}")
+    return value

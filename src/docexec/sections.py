@@ -1,25 +1,28 @@
-"""Split a snippet file into the named sections that chapters include.
+"""Split a snippet file into the named sections that pages include.
 
-A snippet file marks its sections the way ``pymdownx.snippets`` reads them::
+A section is marked by two whole lines, in exactly this form::
 
     # --8<-- [start:name]
     print("inside the section")
     # --8<-- [end:name]
 
-Code outside every section (imports, for instance) still runs, in file order, as part of an
-unnamed chunk. Sections may not nest or overlap: one output belongs to one section.
+This module is the one reader of those markers: the code a page shows and the code the worker
+runs both come from `split_sections`, so they cannot disagree. A line that mentions ``--8<--``
+in any other form is an error naming the file and line. Code outside every section runs too, in
+file order, as an unnamed chunk. Sections may not nest or overlap.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 from docexec.errors import DocexecError
 
-MARKER = re.compile(r"^\s*#\s*-+8<-+\s*\[(?P<kind>start|end):(?P<name>[^\]]*)\]\s*$")
-NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+MARKER = re.compile(r"^# --8<-- \[(?P<kind>start|end):(?P<name>[a-z0-9][a-z0-9_-]*)\]$")
+LOOKS_LIKE_MARKER = re.compile(r"-8<-|#\s*\[(?:start|end):")
 
 
 @dataclass(frozen=True)
@@ -27,17 +30,29 @@ class Chunk:
     """A run of lines executed as one unit; ``name`` is None outside every section."""
 
     name: str | None
-    first_line: int  # 1-based line of the first code line
+    first_line: int  # 1-based line of the chunk's first line in the file
     source: str
 
     def padded_source(self) -> str:
         """The source preceded by blank lines, so compiled line numbers match the file."""
         return "\n" * (self.first_line - 1) + self.source
 
+    def display(self) -> str:
+        """The code a page shows: the section's lines, dedented, without blank edges."""
+        return textwrap.dedent(self.source).strip("\n")
+
+
+def read_source(path: Path) -> str:
+    """A snippet file's text as Python reads it (a UTF-8 byte-order mark is dropped)."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocexecError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
 
 def split_sections(path: Path, text: str | None = None) -> list[Chunk]:
-    """Return the file's chunks in order, raising `DocexecError` on malformed markers."""
-    text = path.read_text(encoding="utf-8") if text is None else text
+    """Return the file's chunks in order, raising `DocexecError` on a malformed marker."""
+    text = read_source(path) if text is None else text
     chunks: list[Chunk] = []
     seen: set[str] = set()
     current: str | None = None
@@ -47,7 +62,7 @@ def split_sections(path: Path, text: str | None = None) -> list[Chunk]:
 
     def flush(next_first: int) -> None:
         nonlocal buffer, first
-        if any(line.strip() for line in buffer):
+        if current is not None or any(line.strip() for line in buffer):
             chunks.append(Chunk(current, first, "\n".join(buffer) + "\n"))
         buffer = []
         first = next_first
@@ -55,16 +70,22 @@ def split_sections(path: Path, text: str | None = None) -> list[Chunk]:
     for number, line in enumerate(text.splitlines(), start=1):
         match = MARKER.match(line)
         if not match:
+            if LOOKS_LIKE_MARKER.search(line):
+                raise DocexecError(
+                    f"{path}:{number}: malformed section marker {line.strip()!r}; a marker is a "
+                    "whole "
+                    "line '# --8<-- [start:name]' or '# --8<-- [end:name]' (name in a-z, 0-9, "
+                    "'-', '_')"
+                )
             buffer.append(line)
             continue
         kind, name = match["kind"], match["name"]
-        if not NAME.match(name):
-            raise DocexecError(f"{path}:{number}: section name {name!r} must use letters, digits, '_' or '-'")
         if kind == "start":
             if current is not None:
                 raise DocexecError(
                     f"{path}:{number}: section {name!r} starts inside section {current!r} "
-                    f"(opened on line {current_line}); close it first with '# --8<-- [end:{current}]'"
+                    f"(opened on line {current_line}); close it first with '# --8<-- "
+                    f"[end:{current}]'"
                 )
             if name in seen:
                 raise DocexecError(f"{path}:{number}: section {name!r} is defined twice")
@@ -74,12 +95,16 @@ def split_sections(path: Path, text: str | None = None) -> list[Chunk]:
         else:
             if current != name:
                 expected = f"'[end:{current}]'" if current else "no end marker"
-                raise DocexecError(f"{path}:{number}: '[end:{name}]' found where {expected} was expected")
-            # Keep the section's line count so the next chunk's line numbers stay right.
+                raise DocexecError(
+                    f"{path}:{number}: '[end:{name}]' found where {expected} was expected"
+                )
             flush(number + 1)
             current = None
     if current is not None:
-        raise DocexecError(f"{path}:{current_line}: section {current!r} is never closed with '# --8<-- [end:{current}]'")
+        raise DocexecError(
+            f"{path}:{current_line}: section {current!r} is never closed with '# --8<-- "
+            f"[end:{current}]'"
+        )
     flush(0)
     return chunks
 

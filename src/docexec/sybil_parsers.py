@@ -17,12 +17,14 @@ from pathlib import Path
 from sybil import Document, Example, Region
 from sybil.parsers.markdown import PythonCodeBlockParser
 
-from docexec.compare import check_error, output_diff, section_of
 from docexec.errors import DocexecError
 from docexec.executor import Executor
 from docexec.pages import Include, parse_page, python_fences
+from docexec.verify import verify
 
-SKIP_COMMENT = re.compile(r"^[ \t]*<!--+\s*skip:\s*(?P<action>\w+)(?P<reason>[^\n]*?)\s*--+>[ \t]*$")
+SKIP_COMMENT = re.compile(
+    r"^[ \t]*<!--+\s*skip:\s*(?P<action>\w+)(?P<reason>[^\n]*?)\s*--+>[ \t]*$"
+)
 
 
 def line_offsets(text: str) -> list[int]:
@@ -41,30 +43,29 @@ class IncludeParser:
         self.executor = executor
 
     def __call__(self, document: Document) -> Iterable[Region]:
-        page = parse_page(Path(document.path), document.text)
+        page = parse_page(Path(self.executor.config.relative(Path(document.path))), document.text)
         offsets = line_offsets(document.text)
         for include in page.includes:
             last = include.output or include.fence
             start = offsets[include.fence.open_line]
-            end = offsets[last.close_line + 1] if last.close_line + 1 < len(offsets) else len(document.text)
-            yield Region(start, min(end, len(document.text)), parsed=include, evaluator=self.evaluate)
+            end = (
+                offsets[last.close_line + 1]
+                if last.close_line + 1 < len(offsets)
+                else len(document.text)
+            )
+            yield Region(
+                start, min(end, len(document.text)), parsed=include, evaluator=self.evaluate
+            )
 
     def evaluate(self, example: Example) -> str | None:
         include: Include = example.parsed
+        label = self.executor.config.snippet_label(include.snippet)
         try:
-            include.require_output()
             result = self.executor.run([include.snippet])[include.snippet]
-            section = section_of(include, result)
-            check_error(include, section)
         except DocexecError as exc:
-            return str(exc)
-        diff = output_diff(include, section.text())
-        if diff is not None:
-            return (
-                f"{include.where()}: the recorded output of {include.snippet}:{include.section} differs from a "
-                f"fresh run (fix the snippet, or record the new output with 'make update-outputs'):\n{diff}"
-            )
-        return None
+            return f"{include.where()}: {exc}"
+        verdict = verify(include, result, label=label)
+        return None if verdict.ok else verdict.message
 
 
 class PythonBlockParser:
@@ -75,7 +76,9 @@ class PythonBlockParser:
 
     def __call__(self, document: Document) -> Iterable[Region]:
         for region in self.inner(document):
-            if isinstance(region.parsed, str) and region.parsed.lstrip().lstrip(";").startswith("--8<--"):
+            if isinstance(region.parsed, str) and region.parsed.lstrip().lstrip(";").startswith(
+                "--8<--"
+            ):
                 continue
             yield region
 
@@ -91,19 +94,29 @@ class CoverageParser:
         document = example.document
         page = parse_page(Path(document.path), document.text)
         offsets = line_offsets(document.text)
-        covered = [(region.start, region.end) for _, region in document.regions if region.evaluator != self.evaluate]
+        covered = [
+            (region.start, region.end)
+            for _, region in document.regions
+            if region.evaluator != self.evaluate
+        ]
         problems = []
         for number, line in enumerate(page.lines):
             match = SKIP_COMMENT.match(line)
             if match and match["action"] in {"next", "start"} and not match["reason"].strip():
-                problems.append(f"{document.path}:{number + 1}: 'skip: {match['action']}' needs a reason, e.g. <!-- skip: next \"needs a GPU\" -->")
+                problems.append(
+                    f"{document.path}:{number + 1}: 'skip: {match['action']}' needs a reason, "
+                    'e.g. <!-- skip: next "needs a GPU" -->'
+                )
         for fence in python_fences(page):
             start = offsets[fence.open_line]
-            if any(first <= start < last for first, last in covered) or self._skipped(page.lines, fence.open_line):
+            if any(first <= start < last for first, last in covered) or self._skipped(
+                page.lines, fence.open_line
+            ):
                 continue
             problems.append(
-                f"{document.path}:{fence.open_line + 1}: this ```{fence.info} block is neither run nor skipped; "
-                "write its fence as plain ```python, or put <!-- skip: next \"why\" --> above it"
+                f"{document.path}:{fence.open_line + 1}: this ```{fence.info} block is neither "
+                "run nor skipped; "
+                'write its fence as plain ```python, or put <!-- skip: next "why" --> above it'
             )
         return "\n".join(problems) or None
 

@@ -39,3 +39,8 @@ def device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     return device.type.upper()
+
+
+def describe_device() -> str:
+    """The name of the device the chapters compute on (the build's provenance note uses it)."""
+    return device_name(get_device())

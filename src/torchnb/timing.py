@@ -30,7 +30,9 @@ def _synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def time_function(fn: Callable[[], object], device: torch.device, *, warmup: int = 2, runs: int = 5) -> Timing:
+def time_function(
+    fn: Callable[[], object], device: torch.device, *, warmup: int = 2, runs: int = 5
+) -> Timing:
     """Time ``fn()`` properly: warm-up runs first, then several timed runs.
 
     GPU work is asynchronous: a call returns before the GPU has finished. This waits for the

@@ -64,7 +64,10 @@ def fit(
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if inputs.shape[0] != targets.shape[0]:
-        raise ValueError(f"inputs and targets disagree on the number of samples: {inputs.shape[0]} vs {targets.shape[0]}")
+        raise ValueError(
+            f"inputs and targets disagree on the number of samples: {inputs.shape[0]} vs "
+            f"{targets.shape[0]}"
+        )
     stream = stream or sys.stdout
     samples = inputs.shape[0]
     batch_size = batch_size or samples
@@ -85,5 +88,8 @@ def fit(
             count += len(index)
         history.append(total / count)
         if epoch % report_every == 0 or epoch == epochs:
-            print(f"epoch {epoch:>{width}}/{epochs} {_bar(epoch, epochs)} loss {history[-1]:.4f}", file=stream)
+            print(
+                f"epoch {epoch:>{width}}/{epochs} {_bar(epoch, epochs)} loss {history[-1]:.4f}",
+                file=stream,
+            )
     return history

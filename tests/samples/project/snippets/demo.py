@@ -1,9 +1,5 @@
 """A sample snippet file."""
 
-if __name__ == "__main__":  # run as a script: print each section's output in turn
-    from docexec.standalone import run_sections
-    run_sections(__file__)
-
 import torch
 
 # --8<-- [start:hello]
