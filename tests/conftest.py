@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sample_project import REPO, SAMPLE, Project
+from sample_project import REPO, SAMPLE, Project, marked_processes
 
 
 @pytest.fixture
@@ -18,32 +18,6 @@ def project(tmp_path: Path) -> Project:
     config = root / "pyproject.toml"
     config.write_text(config.read_text().replace("HELPERS", str(REPO / "src" / "torchnb")))
     return Project(root)
-
-
-# Every process this test process starts inherits this mark, even one that outlives its parent.
-MARK = f"DOCEXEC_TEST_OWNER={os.getpid()}"
-os.environ["DOCEXEC_TEST_OWNER"] = str(os.getpid())
-
-
-def marked_processes() -> list[tuple[int, int, str]]:
-    """(pid, parent pid, command line) of the live processes carrying this process's mark."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as handle:
-                if MARK.encode() not in handle.read().split(b"\0"):
-                    continue
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
-        except OSError:
-            continue
-        if fields[0] != b"Z":
-            found.append((int(entry), int(fields[1]), command))
-    return found
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

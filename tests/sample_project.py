@@ -121,3 +121,29 @@ class Project:
 
     def html(self, page: str = "index.html") -> str:
         return (self.root / "site" / page).read_text(encoding="utf-8")
+
+
+# Every process this test process starts inherits this mark, even one that outlives its parent.
+MARK = f"DOCEXEC_TEST_OWNER={os.getpid()}"
+os.environ["DOCEXEC_TEST_OWNER"] = str(os.getpid())
+
+
+def marked_processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of the live processes carrying this process's mark."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if MARK.encode() not in handle.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        if fields[0] != b"Z":
+            found.append((int(entry), int(fields[1]), command))
+    return found

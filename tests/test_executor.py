@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from conftest import marked_processes
 from docexec.config import load_config
 from docexec.executor import Executor
 from docexec.results import FileResult
-from sample_project import REPO
+from sample_project import REPO, marked_processes
 
 
 def make(tmp_path: Path, files: dict[str, str], **options: Any) -> Executor:
