@@ -189,8 +189,14 @@ def test_figures_are_files_with_alt_text(project: Project) -> None:
     project.edit("docs/index.md", "\n45\n", "\n45\n[figure: a straight line]\n")
     project.build()
     html = project.html()
-    assert '<img src="assets/figures/other/count-1.svg" alt="a straight line"' in html
-    assert '<summary>The code that draws this figure</summary><div class="highlight">' in html
+    assert re.search(
+        r'<img src="assets/figures/other/count-1.svg" alt="a straight line" '
+        r'width="\d+" height="\d+"',
+        html,
+    )
+    assert (
+        'docexec-figure-code" data-search-exclude><summary>The code that draws this figure' in html
+    )
     assert (
         (project.root / "site/assets/figures/other/count-1.svg")
         .read_text()

@@ -49,6 +49,7 @@ from docexec.render import (
     output_html,
     provenance_html,
     recorded_html,
+    svg_size,
 )
 from docexec.results import FileResult, Provenance
 from docexec.sections import Chunk, split_sections
@@ -251,7 +252,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         for number, figure in enumerate(section.figures, start=1):
             uri = f"assets/figures/{stem}/{include.section}-{number}.svg"
             self.figures[uri] = figure.svg
-            figures.append((get_relative_url(uri, page.url), figure.alt))
+            figures.append((get_relative_url(uri, page.url), figure.alt, svg_size(figure.svg)))
         html = output_html(section.stdout, section.error, figures, include.recorded)
         if verdict.status is Status.DIFFERS:
             html = failure_html(verdict.message) + html

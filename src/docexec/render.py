@@ -7,6 +7,7 @@ output, always the reason.
 from __future__ import annotations
 
 import html
+import re
 
 from docexec.compare import MARK, marked_spans
 from docexec.results import Failure, Provenance
@@ -48,14 +49,17 @@ def recorded_text_html(recorded: str) -> str:
 
 
 def output_html(
-    stdout: str, error: Failure | None, figures: list[tuple[str, str]], recorded: str | None = None
+    stdout: str,
+    error: Failure | None,
+    figures: list[tuple[str, str, tuple[int, int] | None]],
+    recorded: str | None = None,
 ) -> str:
     """The HTML shown under an included section.
 
     Args:
         stdout: What the section printed.
         error: The declared error it raised, if any.
-        figures: ``(url, alt)`` of each figure it drew.
+        figures: ``(url, alt, (width, height) in CSS pixels or None)`` of each figure it drew.
         recorded: The page's recorded output, whose marks say which values vary.
     """
     blocks = []
@@ -65,15 +69,15 @@ def output_html(
         )
     if error is not None:
         blocks.append(
-            '<div class="docexec-error" role="note"><p class="docexec-error-title">Raises, as '
-            "expected</p>"
+            '<div class="docexec-error" role="note">'
+            '<p class="docexec-error-title">Raises, as expected</p>'
             f"<pre><code>{html.escape(error.summary())}</code></pre></div>"
         )
-    for url, alt in figures:
+    for url, alt, size in figures:
+        dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
         blocks.append(
             f'<figure class="docexec-figure"><img src="{html.escape(url)}" '
-            f'alt="{html.escape(alt)}" loading="lazy">'
-            "</figure>"
+            f'alt="{html.escape(alt)}"{dimensions} loading="lazy"></figure>'
         )
     if not blocks:
         blocks.append('<p class="docexec-empty">This code prints nothing.</p>')
@@ -118,6 +122,17 @@ def provenance_html(provenances: list[Provenance], executed: bool) -> str:
     )
 
 
+SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"')
+
+
+def svg_size(svg: str) -> tuple[int, int] | None:
+    """A matplotlib SVG's size in CSS pixels (from its ``pt`` size), so pages reserve its space."""
+    match = SVG_SIZE.search(svg[:2000])
+    if not match:
+        return None
+    return round(float(match.group(1)) * 4 / 3), round(float(match.group(2)) * 4 / 3)
+
+
 def fold_code_before(
     html_text: str, marker: str, summary: str = "The code that draws this figure"
 ) -> str:
@@ -134,7 +149,7 @@ def fold_code_before(
     if html_text[end:at].strip():
         return html_text
     return (
-        f'{html_text[:start]}<details class="note '
-        f'docexec-figure-code"><summary>{html.escape(summary)}</summary>'
+        f'{html_text[:start]}<details class="note docexec-figure-code" data-search-exclude>'
+        f"<summary>{html.escape(summary)}</summary>"
         f"{html_text[start:end]}</details>{html_text[end:]}"
     )
