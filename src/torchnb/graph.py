@@ -380,30 +380,21 @@ def draw_graph(
         centre_x += shift_x
         centre_y += shift_y
         colour = COLOURS[box.kind]
-        ax.add_patch(
-            FancyBboxPatch(
-                (centre_x - box_width / 2, centre_y - box_height / 2),
-                box_width,
-                box_height,
-                boxstyle="round,pad=0,rounding_size=0.05",
-                facecolor=colour,
-                alpha=0.22,
-                edgecolor="none",
-                zorder=2,
+        # A translucent fill under a solid outline: readable text on both site themes.
+        styles: list[dict[str, Any]] = [
+            {"facecolor": colour, "alpha": 0.22, "edgecolor": "none", "zorder": 2},
+            {"facecolor": "none", "edgecolor": colour, "linewidth": 1.2, "zorder": 3},
+        ]
+        for style in styles:
+            ax.add_patch(
+                FancyBboxPatch(
+                    (centre_x - box_width / 2, centre_y - box_height / 2),
+                    box_width,
+                    box_height,
+                    boxstyle="round,pad=0,rounding_size=0.05",
+                    **style,
+                )
             )
-        )
-        ax.add_patch(
-            FancyBboxPatch(
-                (centre_x - box_width / 2, centre_y - box_height / 2),
-                box_width,
-                box_height,
-                boxstyle="round,pad=0,rounding_size=0.05",
-                facecolor="none",
-                edgecolor=colour,
-                linewidth=1.2,
-                zorder=3,
-            )
-        )
         top = centre_y + box_height / 2 - PAD_Y / 72
         line_y = top - TITLE_SIZE * LINE_SPACING / 72 / 2
         ax.text(
