@@ -119,15 +119,6 @@ print("torchnb.accuracy:", accuracy(outputs, labels))
 accuracy(predicted, labels)  # predictions instead of scores
 # --8<-- [end:accuracy-shapes]
 
-# --8<-- [start:max-values-indices]
-result = scores.max(dim=1)  # with a dim: a named tuple (values, indices)
-print(result.values)
-print(result.indices)
-top_score, top_class = scores.max(dim=1)  # or unpack it
-print(torch.equal(top_class, scores.argmax(dim=1)))
-print(scores.max())  # without a dim: only the value
-# --8<-- [end:max-values-indices]
-
 # --8<-- [start:topk]
 fruits = ["apple", "banana", "cherry", "grape", "lemon", "mango", "pear", "plum"]
 torch.manual_seed(3)
@@ -199,6 +190,10 @@ print(picked, picked.dtype, "requires_grad:", picked.requires_grad)
 best_value = weights.max()  # the value keeps its link to the weights
 best_value.backward()
 print("gradient of the max value:", weights.grad)
+
+tied_weights = torch.tensor([0.5, 2.0, 2.0], device=device, requires_grad=True)
+tied_weights.max().backward()  # two elements share the maximum
+print("with a tie, max() splits it:", tied_weights.grad)
 # --8<-- [end:no-gradient]
 
 # --8<-- [start:argmax-backward]

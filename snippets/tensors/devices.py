@@ -19,6 +19,8 @@ print("CUDA GPUs visible:  ", gpu_count)
 print("current GPU index:  ", current)
 print("first GPU:          ", gpu_name)
 print("Apple MPS available:", has_mps)
+print("any accelerator:    ", torch.accelerator.is_available())  # CUDA, ROCm, MPS, XPU...
+print("which kind:         ", torch.accelerator.current_accelerator(check_available=True))
 # --8<-- [end:detect]
 
 # --8<-- [start:device-objects]
@@ -31,6 +33,9 @@ print(torch.device("cuda:1") == torch.device("cuda", 1))  # two spellings, one d
 device = get_device()  # the GPU when there is one, the CPU otherwise
 print("computing on:", device)
 print("which is:    ", device_name(device))
+# the same choice for any kind of accelerator, not only CUDA
+any_device = torch.accelerator.current_accelerator(check_available=True) or torch.device("cpu")
+print("torch.accelerator picks:", any_device)
 # --8<-- [end:choose]
 
 # --8<-- [start:create]
@@ -51,7 +56,7 @@ print(partner.device, partner.dtype, "|", extra.device, extra.dtype)
 
 # --8<-- [start:create-random]
 torch.manual_seed(0)
-noise = torch.randn(2, 3).to(device)  # draw on the CPU, then move: same numbers everywhere
+noise = torch.randn(2, 3).to(device)  # draw on the CPU, then move: same numbers on any device
 print(noise)
 # --8<-- [end:create-random]
 
@@ -134,6 +139,15 @@ matched = counts.to(template)  # copy the dtype and device of another tensor
 print(matched.dtype, matched.device)
 # --8<-- [end:dtype-and-device]
 
+# --8<-- [start:pinned-copy]
+torch.manual_seed(7)
+loaded = torch.randn(64, 3)  # a batch fresh from the data loader, on the CPU
+if torch.accelerator.is_available():
+    loaded = loaded.pin_memory()  # page-locked RAM, which the GPU can copy from directly
+on_device = loaded.to(device, non_blocking=True)  # the copy may overlap with other work
+print("pinned:", loaded.is_pinned(), "| copied to:", on_device.device)
+# --8<-- [end:pinned-copy]
+
 # --8<-- [start:meta]
 ghost = torch.ones(3, device="meta")  # shape and dtype, but no numbers at all
 print(ghost)
@@ -174,6 +188,7 @@ scores = torch.randint(0, 10, (4,)).float().to(device).requires_grad_()
 as_array = scores.detach().cpu().numpy()  # stop tracking, copy home, then convert
 print(type(as_array).__name__, as_array, as_array.dtype)
 print("one number:", scores.sum().item())  # .item() copies a single value home for you
+print(torch.tensor(3).item(), torch.tensor(True).item())  # int and bool follow the dtype
 # --8<-- [end:numpy-pattern]
 
 # --8<-- [start:pattern-setup]
@@ -229,6 +244,14 @@ for size in (64, 512):
 print("median per matmul:", "; ".join(results))
 # --8<-- [end:timing]
 
+# --8<-- [start:tf32]
+print("default:", torch.get_float32_matmul_precision())  # "highest": full float32 products
+torch.set_float32_matmul_precision("high")  # allow TF32 on GPUs that have it
+print("now:    ", torch.get_float32_matmul_precision(),
+      "| TF32 for CUDA matmuls:", torch.backends.cuda.matmul.allow_tf32)
+torch.set_float32_matmul_precision("highest")  # back to the default
+# --8<-- [end:tf32]
+
 # --8<-- [start:exercise-mismatch]
 def rescale(batch):
     scale = torch.tensor([2.0, 0.5, 1.0], device=batch.device, dtype=batch.dtype)
@@ -243,11 +266,11 @@ print(rescale(torch.zeros(4, 3, device="meta")).device)  # the meta test passes 
 
 # --8<-- [start:exercise-copy]
 t = torch.zeros(3)  # float32, on the CPU
-print(t.to("cpu") is t,
-      t.to(torch.float32) is t,
-      t.float() is t,
-      t.to(torch.float16) is t,
-      t.to("cpu", copy=True) is t)
+print(t.cpu() is t,
+      t.to("cpu", torch.float32) is t,
+      t.to(torch.ones(2)) is t,  # the dtype and device of another tensor
+      t.half() is t,
+      t.clone() is t)
 # --8<-- [end:exercise-copy]
 
 # --8<-- [start:exercise-numpy]

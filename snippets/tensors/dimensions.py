@@ -2,7 +2,6 @@
 
 import matplotlib.pyplot as plt
 import torch
-import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 
 from torchnb import get_device
@@ -97,6 +96,7 @@ def total_per_row(x):
 print(total_per_row(torch.ones(4)).shape)  # one vector of 4
 print(total_per_row(torch.ones(3, 4)).shape)  # 3 rows of 4
 print(total_per_row(torch.ones(2, 3, 4)).shape)  # 2 batches of 3 rows of 4
+print(total_per_row(torch.tensor(5.0)).shape)  # even a 0-d tensor accepts dim=-1 (and 0)
 # --8<-- [end:any-rank]
 
 # --8<-- [start:axis-alias]
@@ -115,16 +115,6 @@ print("mean dim=1:  ", sales.mean(dim=1))  # average day, per shop
 print("check dim=1: ", sales.sum(dim=1) / sales.shape[1])
 # --8<-- [end:mean]
 
-# --8<-- [start:mean-int]
-visits = torch.tensor([[3, 0, 2], [1, 4, 5]]).to(device)  # whole numbers: dtype int64
-visits.mean(dim=1)
-# --8<-- [end:mean-int]
-
-# --8<-- [start:mean-int-fixed]
-print(visits.float().mean(dim=1))
-print(visits.mean(dim=1, dtype=torch.float32))  # or ask mean for a float result
-# --8<-- [end:mean-int-fixed]
-
 # --8<-- [start:batch-3d]
 # 2 sequences (batch), 3 time steps each, 2 features per step: shape (batch, time, feature)
 steps = torch.tensor([[[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]],
@@ -141,20 +131,8 @@ print(steps.sum(dim=(0, 1)))  # over batch and time: one total per feature
 print(steps.mean(dim=(1, 2)).shape)  # one number per sequence
 # --8<-- [end:several-dims]
 
-# --8<-- [start:images-4d]
-torch.manual_seed(0)
-# a batch of 8 colour images, 5 by 5 pixels: (batch N, channel C, height H, width W)
-images = torch.rand(8, 3, 5, 5).to(device)
-per_channel = images.mean(dim=(0, 2, 3))  # average over batch, height, width
-pooled = images.mean(dim=(-2, -1))  # average over the pixels of each image
-brightest = images.amax(dim=(-2, -1))  # the largest pixel of each channel of each image
-print("per channel:", per_channel.shape, per_channel)
-print("pooled:     ", pooled.shape)
-print("brightest:  ", brightest.shape)
-# --8<-- [end:images-4d]
-
 # --8<-- [start:argmax-one-dim]
-images.argmax(dim=(-2, -1))
+steps.argmax(dim=(0, 1))  # argmax takes one dim only
 # --8<-- [end:argmax-one-dim]
 
 # --8<-- [start:keepdim-shapes]
@@ -215,13 +193,6 @@ print("row means 0:", torch.allclose(means, torch.zeros_like(means), atol=1e-6))
 print("row stds:   ", z.std(dim=-1).round(decimals=4))
 # --8<-- [end:standardize]
 
-# --8<-- [start:layer-norm]
-spread_n = readings.std(dim=-1, keepdim=True, correction=0)  # divide by n, not n - 1
-by_hand = (readings - centre) / torch.sqrt(spread_n**2 + 1e-5)
-print(F.layer_norm(readings, normalized_shape=(4,)))
-print(torch.allclose(by_hand, F.layer_norm(readings, normalized_shape=(4,))))
-# --8<-- [end:layer-norm]
-
 # --8<-- [start:keepdim-3d]
 torch.manual_seed(1)
 hidden = torch.randn(2, 3, 4).to(device)  # (batch, time, feature)
@@ -234,21 +205,6 @@ print("centred:      ", centred.shape)
 left = centred.mean(dim=-1)  # zero, up to float rounding
 print("means now 0:", torch.allclose(left, torch.zeros_like(left), atol=1e-6))
 # --8<-- [end:keepdim-3d]
-
-# --8<-- [start:max-dim]
-result = sales.max(dim=1)  # best day of each shop
-print(result)
-best, best_day = sales.max(dim=1)  # unpack the pair
-print("best:", best, " on day:", best_day)
-print("overall max (no dim):", sales.max())
-# --8<-- [end:max-dim]
-
-# --8<-- [start:argmax]
-print(sales.argmax(dim=1))  # the indices only: the best day of each shop
-print(sales.argmax(dim=0))  # the best shop of each day
-flat = sales.argmax()  # no dim: an index into the flattened tensor
-print(flat, "->", torch.unravel_index(flat, sales.shape))
-# --8<-- [end:argmax]
 
 # --8<-- [start:softmax]
 # scores for 3 classes (columns) of 2 samples (rows)
@@ -298,23 +254,21 @@ print(x.amax(dim=(0, 2)).shape)
 print(torch.softmax(x, dim=1).shape)
 # --8<-- [end:exercise-shapes]
 
-# --8<-- [start:exercise-centre-columns]
-col_means = sales.mean(dim=0)  # shape (4,)
-centred_plain = sales - col_means  # (3, 4) - (4,): lines up with the last dim, as wanted
-centred_kept = sales - sales.mean(dim=0, keepdim=True)  # (3, 4) - (1, 4)
-print(torch.equal(centred_plain, centred_kept))
-left = centred_kept.mean(dim=0)  # zero, up to float rounding
-print("column means now 0:", torch.allclose(left, torch.zeros_like(left), atol=1e-6))
-# --8<-- [end:exercise-centre-columns]
+# --8<-- [start:exercise-softmax]
+def my_softmax(x, dim):
+    e = x.exp()
+    return e / e.sum(dim=dim, keepdim=True)  # each slice along dim divided by its own total
 
-# --8<-- [start:exercise-predict]
-scores = torch.tensor([[0.2, 3.0, 0.1],
-                       [1.5, 0.3, 1.4],
-                       [0.0, 0.0, 4.0],
-                       [2.0, 2.1, 0.0]]).to(device)
-probs = torch.softmax(scores, dim=-1)  # over the classes of each sample
-confidence, predicted = probs.max(dim=-1)
-print("predicted class:", predicted)
-print("its probability:", confidence)
-print("same as argmax: ", torch.equal(predicted, scores.argmax(dim=-1)))
-# --8<-- [end:exercise-predict]
+
+for d in (0, 1, -1):
+    print(f"dim={d:>2}:", torch.allclose(my_softmax(logits, d), torch.softmax(logits, dim=d)))
+# --8<-- [end:exercise-softmax]
+
+
+# --8<-- [start:exercise-join]
+days = [torch.full((3, 4), float(d), device=device) for d in range(5)]  # 5 days of (3, 4)
+week = torch.stack(days, dim=0)  # a new dim in front: (5, 3, 4)
+hours = torch.cat(days, dim=1)  # the hours of all days side by side: (3, 20)
+print(week.shape, hours.shape)
+print(week[2, 0, 0].item(), hours[0, 8].item())  # day 2 in both
+# --8<-- [end:exercise-join]

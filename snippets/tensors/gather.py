@@ -146,13 +146,6 @@ print(fancy)
 print("same as gather:", torch.equal(fancy, correct))
 # --8<-- [end:versus-indexing]
 
-# --8<-- [start:alternatives]
-# index_select: the SAME columns for every row (here: bird, then cat)
-print(logits.index_select(1, torch.tensor([2, 0], device=device)))
-# a boolean mask: every element that passes the test, flattened into a vector
-print(logits[logits > 1.0])
-# --8<-- [end:alternatives]
-
 # --8<-- [start:nll-by-hand]
 log_probs = F.log_softmax(logits, dim=1)  # each row: log of probabilities that sum to 1
 picked = log_probs.gather(1, targets.unsqueeze(1)).squeeze(1)  # log p of the correct class
@@ -188,6 +181,9 @@ print("max agrees: ", torch.equal(q_values.gather(1, best).squeeze(1), q_values.
 top_vals, top_idx = torch.topk(logits, k=2, dim=1)  # two best classes per image
 print("topk indices:", top_idx.tolist())
 print("gather agrees with topk values:", torch.equal(logits.gather(1, top_idx), top_vals))
+# take_along_dim: the same read, named after NumPy's function
+print("take_along_dim agrees:", torch.equal(q_values.take_along_dim(best, dim=1),
+                                            q_values.gather(1, best)))
 # --8<-- [end:argmax-topk]
 
 # --8<-- [start:sequence-data]
@@ -207,6 +203,9 @@ print("index shape:", tuple(index.shape))
 final = states.gather(1, index).squeeze(1)  # (2, 1, 3) -> (2, 3)
 print(final)
 print("same as indexing:", torch.equal(final, states[torch.arange(2, device=device), last]))
+# take_along_dim broadcasts the index, so the (2, 1, 1) positions need no expand
+print("take_along_dim:", torch.equal(states.take_along_dim(last.view(2, 1, 1), dim=1),
+                                     states.gather(1, index)))
 # --8<-- [end:sequence-last]
 
 # --8<-- [start:sequence-many]
@@ -239,6 +238,16 @@ print(one_hot)
 print("same as F.one_hot:", torch.equal(one_hot, F.one_hot(targets, 3).float()))
 print("gather reads back:", one_hot.gather(1, index).squeeze(1))
 # --8<-- [end:scatter]
+
+# --8<-- [start:scatter-repeats]
+bins = torch.tensor([0, 2, 0, 0]).to(device)  # bin 0 is named three times
+amounts = torch.tensor([5.0, 1.0, 7.0, 2.0]).to(device)
+kept = torch.zeros(3, device=device).scatter(0, bins, amounts)
+print("scatter, bin 0 holds one of 5, 7, 2:", kept[0].item() in (5.0, 7.0, 2.0))
+print("scatter_add_:", torch.zeros(3, device=device).scatter_add_(0, bins, amounts))
+print("scatter_reduce_ amax:",
+      torch.zeros(3, device=device).scatter_reduce_(0, bins, amounts, reduce="amax"))
+# --8<-- [end:scatter-repeats]
 
 # --8<-- [start:error-out-of-range]
 # grid and the index are CPU tensors: there, a bad index is a clean, catchable error

@@ -5,10 +5,9 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-from torchnb import accuracy, get_device
+from torchnb import get_device
 
 device = get_device()
 
@@ -70,6 +69,13 @@ print("passes per student:", passed.sum(dim=1))
 print("passes in total:", passed.sum(), passed.sum().dtype)
 # --8<-- [end:sum-bool]
 
+# --8<-- [start:any-all]
+print("passed every quiz:  ", passed.all(dim=1))  # per student: True only if all are True
+print("passed at least one:", passed.any(dim=1))  # per student: True if any is True
+print("quizzes where all scored 7+:", (scores >= 7).all(dim=0))
+print("any score below 5 at all?", (scores < 5).any())  # no dim: one answer for the tensor
+# --8<-- [end:any-all]
+
 # --8<-- [start:keepdim]
 dropped = scores.sum(dim=1)
 kept = scores.sum(dim=1, keepdim=True)
@@ -84,10 +90,6 @@ share = scores / scores.sum(dim=1, keepdim=True)
 print(share)
 print("each row now sums to:", share.sum(dim=1).round(decimals=4))
 # --8<-- [end:keepdim-broadcast]
-
-# --8<-- [start:keepdim-missing]
-share = scores / scores.sum(dim=1)  # (3, 4) / (3,): the 3 is matched against the 4
-# --8<-- [end:keepdim-missing]
 
 # --8<-- [start:mean]
 print("mean():      ", scores.mean())
@@ -165,16 +167,6 @@ print("warning:", str(caught[0].message).split(".")[0])
 print("correction=0:", lonely.std(dim=0, correction=0))
 # --8<-- [end:std-one]
 
-# --8<-- [start:batchnorm]
-torch.manual_seed(0)
-batch = torch.randn(16, 3).to(device)  # 16 samples, 3 features
-norm = nn.BatchNorm1d(3).to(device)  # in training mode it normalises with batch statistics
-mean = batch.mean(dim=0, keepdim=True)
-for c in (1, 0):
-    by_hand = (batch - mean) / torch.sqrt(batch.var(dim=0, keepdim=True, correction=c) + norm.eps)
-    print(f"correction={c} matches BatchNorm1d:", torch.allclose(norm(batch), by_hand, atol=1e-5))
-# --8<-- [end:batchnorm]
-
 # --8<-- [start:multi-dim]
 torch.manual_seed(0)
 images = torch.randn(2, 3, 4, 4).to(device)  # (batch, channels, height, width)
@@ -234,26 +226,9 @@ print("real tokens:", counts.flatten())
 print(summed / counts)  # the mean over the real tokens only
 # --8<-- [end:sequence-mean]
 
-# --8<-- [start:accuracy]
-class_scores = torch.tensor([
-    [2.0, 0.3, -1.0],
-    [0.1, 1.7, 0.4],
-    [-0.5, 0.2, 0.9],
-    [1.1, 1.3, 0.2],
-    [0.4, -0.2, 1.5],
-    [1.8, 0.6, 0.1],
-]).to(device)
-truth = torch.tensor([0, 1, 2, 0, 2, 2]).to(device)
-guess = class_scores.max(dim=1).indices  # the class with the highest score, per sample
-hits = guess == truth
-print("predicted:", guess)
-print("correct:  ", hits)
-print("number correct:", hits.sum().item(), "of", hits.numel())
-print("accuracy:", hits.float().mean())
-print(f"torchnb.accuracy: {accuracy(class_scores, truth):.4f}")
-# --8<-- [end:accuracy]
-
 # --8<-- [start:precision-recall]
+truth = torch.tensor([0, 1, 2, 0, 2, 2]).to(device)  # the true class of 6 samples
+guess = torch.tensor([0, 1, 2, 1, 2, 0]).to(device)  # a classifier's predictions
 classes = torch.arange(3).to(device)
 predicted_as = guess[:, None] == classes  # (6, 3): row i, column c is True if i was predicted c
 truly = truth[:, None] == classes  # (6, 3): True if sample i really is class c
@@ -285,23 +260,6 @@ print("sum: ", gappy.sum(), " mean: ", gappy.mean())
 print("nansum:", gappy.nansum(), " nanmean:", gappy.nanmean())
 # --8<-- [end:nan]
 
-# --8<-- [start:exercise-shapes]
-x = torch.zeros(4, 5, 6)
-print(x.sum(dim=1).shape)
-print(x.sum(dim=1, keepdim=True).shape)
-print(x.mean(dim=(0, 2)).shape)
-print(x.max(dim=-1).indices.shape)
-print(x.sum().shape)
-# --8<-- [end:exercise-shapes]
-
-# --8<-- [start:exercise-square]
-weights = torch.tensor([[1.0, 1.0, 2.0], [3.0, 0.0, 1.0], [2.0, 2.0, 4.0]]).to(device)
-wrong = weights / weights.sum(dim=1)  # (3, 3) / (3,): divides column j by row j's total
-right = weights / weights.sum(dim=1, keepdim=True)  # (3, 3) / (3, 1): row i by row i's total
-print("row sums, no keepdim:", wrong.sum(dim=1).round(decimals=4))
-print("row sums, keepdim:   ", right.sum(dim=1).round(decimals=4))
-# --8<-- [end:exercise-square]
-
 # --8<-- [start:exercise-channels]
 torch.manual_seed(1)
 photos = (torch.rand(8, 3, 5, 5) * 255).to(device)  # 8 RGB images with values 0..255
@@ -312,3 +270,17 @@ print(chan_mean.shape, chan_std.shape)
 print("means after, all near 0:", (normalised.mean(dim=(0, 2, 3)).abs() < 1e-5).all().item())
 print("stds after:", normalised.std(dim=(0, 2, 3)).round(decimals=4))
 # --8<-- [end:exercise-channels]
+
+# --8<-- [start:exercise-std]
+pair = torch.tensor([1.0, 3.0])
+print(pair.var().item(), pair.var(correction=0).item(), round(pair.std().item(), 4))
+# --8<-- [end:exercise-std]
+
+# --8<-- [start:exercise-nan-rows]
+measurements = torch.tensor([[1.0, 2.0, 3.0],
+                             [4.0, float("nan"), 6.0],
+                             [7.0, 8.0, 9.0]]).to(device)
+broken_rows = measurements.isnan().any(dim=1)  # (3,): does the row hold a NaN?
+print(broken_rows)
+print(measurements[~broken_rows].mean(dim=0))  # keep the clean rows, then average
+# --8<-- [end:exercise-nan-rows]

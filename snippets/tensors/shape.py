@@ -146,11 +146,6 @@ print(line[:4])  # ...the original sees it...
 print(table[:2])  # ...and so does every other view
 # --8<-- [end:view-shares]
 
-# --8<-- [start:undo-write]
-line[0] = 0  # one write undoes it everywhere: there is only one copy of the numbers
-print(grid[0], table[0])
-# --8<-- [end:undo-write]
-
 # --8<-- [start:clone]
 own_copy = line.reshape(4, 3).clone()  # clone() copies into new memory
 print("own_copy shares memory with line:", own_copy.data_ptr() == line.data_ptr())
@@ -213,12 +208,14 @@ again = turned.reshape(2, 2, 3)  # reshape returns a view whenever view would wo
 print(again.shape, "shares memory with grid:", again.data_ptr() == grid.data_ptr())
 # --8<-- [end:view-split]
 
-# --8<-- [start:data-ptr-slice]
-second_row = grid[1]  # a slice is a view that starts 4 elements into grid's memory
-print("same data_ptr():", second_row.data_ptr() == grid.data_ptr())
-same = second_row.untyped_storage().data_ptr() == grid.untyped_storage().data_ptr()
-print("same storage:   ", same)
-# --8<-- [end:data-ptr-slice]
+# --8<-- [start:permute]
+pixels = torch.zeros(64, 48, 3, device=device)  # height, width, channels: as image files store it
+chw = pixels.permute(2, 0, 1)  # the new order: old dim 2, then old dims 0 and 1
+print(chw.shape, "| a view:", chw.data_ptr() == pixels.data_ptr(),
+      "| contiguous:", chw.is_contiguous())
+one_row = torch.arange(4, device=device).reshape(1, 4)
+print(one_row.t().shape, "contiguous:", one_row.t().is_contiguous())  # the exception
+# --8<-- [end:permute]
 
 # --8<-- [start:flatten]
 batch = torch.zeros(8, 3, 4, 4, device=device)  # 8 tiny RGB images of 4 x 4 pixels

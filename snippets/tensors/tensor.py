@@ -15,6 +15,8 @@ seating = torch.tensor([[0, 1, 0], [1, 1, 1]])  # a list of equal-length rows: a
 print(temperatures)
 print(seating)
 print(type(seating))
+print(torch.tensor([7.0, 8.0]))  # whole values: a point, no decimals
+print(torch.tensor([0.001, 2500.0]))  # a wide range: scientific notation
 # --8<-- [end:from-lists]
 
 # --8<-- [start:ranks]
@@ -73,6 +75,7 @@ layer(batch)
 # --8<-- [start:numpy-meets-model-fixed]
 batch32 = batch.float()  # float64 -> float32, once, before the model
 print(batch32.dtype, "->", layer(batch32).shape)
+print(torch.double is torch.float64, torch.float is torch.float32)  # PyTorch's other names
 # --8<-- [end:numpy-meets-model-fixed]
 
 # --8<-- [start:factories]
@@ -106,6 +109,7 @@ print(whole.to(torch.int64))  # float -> int truncates toward zero
 print(whole.round().long())  # round first if you mean rounding
 print(counts.float())  # int32 -> float32
 print(whole.dtype)  # the original is unchanged: a conversion makes a new tensor
+print(whole.float() is whole)  # ...unless nothing changes: then it is the same tensor
 # --8<-- [end:converting]
 
 # --8<-- [start:properties]

@@ -11,8 +11,10 @@ import torch
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python's, NumPy's and PyTorch's random number generators.
 
-    Random tensors made on the CPU after this call are the same on every machine; make them on
-    the CPU and then move them with ``.to(device)`` so a GPU run prints the same values.
+    Random tensors made on the CPU after this call are the same on every run with the same
+    PyTorch release; make them on the CPU and then move them with ``.to(device)`` so a GPU run
+    prints the same values. PyTorch does not promise the same random numbers across releases
+    or platforms.
 
     Args:
         seed: Any integer.
