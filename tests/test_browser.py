@@ -618,7 +618,7 @@ _RESULT_INDEX = """([expected, term]) => {
   return links.findIndex((a) => {
     const url = new URL(a.href);
     const h = url.searchParams.get("h");
-    return expected.includes(url.pathname) && (h === null || h === term);
+    return expected.includes(url.pathname) && (h === null || h === term.toLowerCase());
   });
 }"""
 
