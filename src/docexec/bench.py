@@ -2,8 +2,11 @@
 
 Works on a copy of the project in a temporary folder, with its own cache. The two floors:
 
-- F: the same pages built with the docexec plugin removed from the configuration;
-- L: one process that imports torch once and runs every snippet file in turn.
+- F: the same pages built with the docexec plugin removed from the configuration: the code of
+  each include inserted by ``pymdownx.snippets`` and the recorded outputs shown as they are, so
+  the floor renders exactly the content of the real build, with no execution machinery;
+- L: one process that imports torch once and runs every snippet file in turn, rendering the
+  figures it draws as SVG (they are outputs too), with no isolation, cache or limits.
 
 and the scenarios, each a median of ``--runs`` runs, printed with its target:
 
@@ -31,36 +34,57 @@ from collections.abc import Callable
 from pathlib import Path
 
 COPIED = ["docs", "snippets", "src", "tests", "mkdocs.yml", "pyproject.toml"]
-ENV = {"NO_MKDOCS_2_WARNING": "1", "DOCEXEC_FORCE": "", "DOCEXEC_EXECUTE": ""}
-PLUGIN_LINE = re.compile(r"^  - docexec\b.*\n", re.M)
+ENV = {"NO_MKDOCS_2_WARNING": "1", "DOCEXEC_FORCE": ""}
+PLUGIN_LINE = re.compile(r"^  - docexec\b.*\n(?:      .*\n)*", re.M)  # with any options
+SNIPPETS_EXTENSION = (
+    "  - pymdownx.snippets:\n      base_path: [snippets]\n      dedent_subsections: true\n"
+)
 LOOP = """
-import sys, time, io, contextlib
+import contextlib, io, re, sys, time, types
 started = time.perf_counter()
-import torch, numpy, matplotlib.pyplot
+import torch, numpy, matplotlib
+matplotlib.use("Agg")
+matplotlib.rcParams.update({"svg.fonttype": "path", "savefig.bbox": "tight", "figure.dpi": 100})
+import matplotlib.pyplot as plt
 from pathlib import Path
-from docexec.worker import configure_matplotlib, prepare_namespace, run_chunk
-from docexec.sections import split_sections
-configure_matplotlib()
+MARKER = re.compile(r"^# --8<-- \\[(?:start|end):[^\\]]*\\]$", re.M)
 times = {}
-base, names = Path(sys.argv[1]), sys.argv[2:]  # running a snippet sets sys.argv
+figures = 0.0
+base, names = Path(sys.argv[1]), sys.argv[2:]
 for name in names:
     path = base / name
     begin = time.perf_counter()
-    namespace = prepare_namespace(path, ())
+    module = types.ModuleType("__main__")
+    module.__file__ = str(path)
+    sys.modules["__main__"] = module
+    text = path.read_text(encoding="utf-8-sig")
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        for chunk in split_sections(path):
-            run_chunk(chunk, path, namespace, None)
+        for chunk in MARKER.split(text):  # each section on its own, past declared errors
+            try:
+                exec(compile(chunk, str(path), "exec"), module.__dict__)
+            except BaseException:
+                pass
+            drawing = time.perf_counter()
+            for number in plt.get_fignums():  # the figures are outputs too: render them as SVG
+                plt.figure(number).savefig(io.StringIO(), format="svg")
+            plt.close("all")
+            figures += time.perf_counter() - drawing
     times[name] = time.perf_counter() - begin
-print(repr((time.perf_counter() - started, times)))
+print(repr((time.perf_counter() - started, times, figures)))
 """
+
+
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment for a measured command: no forced or disabled execution."""
+    env = {**os.environ, **ENV, **(extra or {})}
+    env.pop("DOCEXEC_EXECUTE", None)
+    return env
 
 
 def run(command: list[str], root: Path, env: dict[str, str] | None = None) -> float:
     """Seconds ``command`` takes in ``root``; raises with its output if it fails."""
     started = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=root, env={**os.environ, **ENV, **(env or {})}, capture_output=True, text=True
-    )
+    done = subprocess.run(command, cwd=root, env=environment(env), capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed in {root}:\n{done.stdout}{done.stderr}")
@@ -71,9 +95,9 @@ def build(root: Path, config: str = "mkdocs.yml") -> float:
     return run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], root)
 
 
-def loop(root: Path, snippets: list[str]) -> tuple[float, dict[str, float]]:
+def loop(root: Path, snippets: list[str]) -> tuple[float, dict[str, float], float]:
     """L: one process, torch imported once, every snippet file run in turn."""
-    env = {**os.environ, **ENV, "PYTHONPATH": os.pathsep.join([str(root / "src"), *sys.path])}
+    env = environment({"PYTHONPATH": os.pathsep.join([str(root / "src"), *sys.path])})
     done = subprocess.run(
         [sys.executable, "-c", LOOP, str(root / "snippets"), *snippets],
         cwd=tempfile.gettempdir(),
@@ -82,8 +106,8 @@ def loop(root: Path, snippets: list[str]) -> tuple[float, dict[str, float]]:
         text=True,
         check=True,
     )
-    total, times = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr
-    return total, times
+    total, times, figures = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr
+    return total, times, figures
 
 
 def edit_inside_last_section(path: Path, line: str) -> None:
@@ -102,7 +126,7 @@ def serve_latency(root: Path, snippet: str, runs: int) -> list[float]:
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root,
-        env={**os.environ, **ENV},
+        env=environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -172,22 +196,25 @@ def main(argv: list[str] | None = None) -> None:
             (shutil.copytree if (source / name).is_dir() else shutil.copy2)(
                 source / name, root / name
             )
-        (root / "mkdocs-floor.yml").write_text(
-            PLUGIN_LINE.sub("", (root / "mkdocs.yml").read_text()).replace(
-                "strict: true", "strict: false"
+        floor = PLUGIN_LINE.sub("", (root / "mkdocs.yml").read_text())
+        floor = floor.replace("strict: true", "strict: false")
+        if "pymdownx.snippets" not in floor:
+            floor = floor.replace(
+                "markdown_extensions:\n", f"markdown_extensions:\n{SNIPPETS_EXTENSION}", 1
             )
-        )
+        (root / "mkdocs-floor.yml").write_text(floor)
         snippets = sorted(
             p.relative_to(root / "snippets").as_posix() for p in (root / "snippets").rglob("*.py")
         )
         rows: dict[str, list[float]] = {
-            k: [] for k in ("F", "L", "cold", "nochange", "edit", "serve")
+            k: [] for k in ("F", "L", "L_plain", "cold", "nochange", "edit", "serve")
         }
         file_times: list[float] = []
         for number in range(1, args.runs + 1):
             rows["F"].append(build(root, "mkdocs-floor.yml"))
-            total, times = loop(root, snippets)
+            total, times, figures = loop(root, snippets)
             rows["L"].append(total)
+            rows["L_plain"].append(total - figures)
             file_times.append(times[args.edit])
             shutil.rmtree(root / ".cache", ignore_errors=True)
             rows["cold"].append(build(root))
@@ -223,6 +250,11 @@ def main(argv: list[str] | None = None) -> None:
     f, loop_s = medians["F"], medians["L"]
     targets = {
         "cold build": (medians["cold"], loop_s + 0.5 * f, "L + 0.5 F"),
+        "  the same, L without figures": (
+            medians["cold"],
+            medians["L_plain"] + 0.5 * f,
+            "L' + 0.5 F",
+        ),
         "no-change rebuild": (medians["nochange"], 1.10 * f, "1.10 F"),
         f"one-snippet edit ({args.edit})": (medians["edit"], f + run_time + 0.5, "F + run + 0.5 s"),
         "serve: edit until served": (medians["serve"], 1.5 + run_time, "1.5 s + run"),
@@ -232,7 +264,9 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"floors (median of {args.runs}, {os.cpu_count()} cores): F = {f:.2f} s (no docexec "
         "plugin), "
-        f"L = {loop_s:.2f} s (one process, every snippet), {args.edit} runs in {run_time:.2f} s"
+        f"L = {loop_s:.2f} s (one process, every snippet and its figures; "
+        f"{medians['L_plain']:.2f} s without rendering the figures), "
+        f"{args.edit} runs in {run_time:.2f} s"
     )
     print(f"{'scenario':<36}{'median s':>9}{'target s':>10}  {'target':<16}{'ratio':>6}  ok")
     for name, (value, target, formula) in targets.items():

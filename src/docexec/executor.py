@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import re
 import signal
 import threading
 import time
@@ -57,6 +58,7 @@ class Executor:
         self._pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="docexec")
         self._lock = threading.Lock()
         self._done = 0
+        self._preload: list[str] = []
 
     @cached_property
     def helpers(self) -> HelperIndex:
@@ -98,11 +100,15 @@ class Executor:
     def submit(
         self, snippets: list[str], *, use_cache: bool = True
     ) -> dict[str, Future[FileResult]]:
-        """Futures of the results of ``snippets``; stale files start at once, in parallel."""
+        """Futures of the results of ``snippets``; stale files start at once, in parallel.
+
+        The longest files (by size, a fair proxy) start first, so no core idles at the end.
+        """
         futures: dict[str, Future[FileResult]] = {}
-        for snippet in snippets:
-            key = self.key(snippet)
-            with self._lock:
+        stale: list[tuple[str, str]] = []
+        with self._lock:
+            for snippet in snippets:
+                key = self.key(snippet)
                 future = self._futures.get((snippet, key))
                 fresh = (snippet, key) in self._running
                 if future is None or not use_cache and not fresh:
@@ -112,12 +118,38 @@ class Executor:
                     if cached is not None:
                         future = Future()
                         future.set_result(cached)
+                        self._futures[(snippet, key)] = future
                     else:
-                        future = self._pool.submit(self._execute, snippet, key)
-                        self._running.add((snippet, key))
-                    self._futures[(snippet, key)] = future
-            futures[snippet] = future
-        return futures
+                        stale.append((snippet, key))
+                        continue
+                futures[snippet] = future
+            if stale:
+                self._preload = self._preload or self._choose_preload([s for s, _ in stale])
+            for snippet, key in sorted(stale, key=lambda item: -self._size(item[0])):
+                future = self._pool.submit(self._execute, snippet, key)
+                self._running.add((snippet, key))
+                self._futures[(snippet, key)] = futures[snippet] = future
+        return {snippet: futures[snippet] for snippet in snippets}
+
+    def _size(self, snippet: str) -> int:
+        try:
+            return self.path(snippet).stat().st_size
+        except OSError:
+            return 0
+
+    def _choose_preload(self, stale: list[str]) -> list[str]:
+        """What the warm worker imports: everything configured when many files will fork from
+        it; for a few files, only the configured modules they import themselves (importing more
+        would delay them for nothing)."""
+        if len(stale) > self.config.workers:
+            return list(self.config.preload)
+        sources = "\n".join(self.path(s).read_text(encoding="utf-8-sig") for s in stale)
+        wanted = set(re.findall(r"^[ \t]*(?:from|import)[ \t]+([\w.]+)", sources, re.M))
+        return [
+            module
+            for module in self.config.preload
+            if any(name == module or name.startswith(module + ".") for name in wanted)
+        ]
 
     def run(self, snippets: list[str], *, use_cache: bool = True) -> dict[str, FileResult]:
         """Results of ``snippets`` (relative to the snippets folder), running the stale ones."""
@@ -143,7 +175,7 @@ class Executor:
         result = FileResult(
             path=snippet, key=key, provenance=Provenance(device="", torch="", date="")
         )
-        ctx = warm_context(config.preload)
+        ctx = warm_context(self._preload or config.preload)
         reader, writer = ctx.Pipe(duplex=False)
         job = Job(
             path=str(self.path(snippet)),

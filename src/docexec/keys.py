@@ -16,6 +16,7 @@ import hashlib
 import importlib.metadata
 import os
 import platform
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -128,6 +129,11 @@ class HelperIndex:
                         return inner
         return {module}
 
+    @cached_property
+    def _module_imports(self) -> dict[str, set[str]]:
+        """What each helper module imports from the helpers, computed once per index."""
+        return {name: self.imports(tree, name) for name, tree in self._trees.items()}
+
     def closure(self, modules: set[str]) -> list[str]:
         """``modules`` and every helper module they import, transitively, sorted."""
         seen: set[str] = set()
@@ -137,16 +143,34 @@ class HelperIndex:
             if name in seen:
                 continue
             seen.add(name)
-            todo += sorted(self.imports(self._trees[name], name) - seen)
+            todo += sorted(self._module_imports[name] - seen)
         return sorted(seen)
+
+    @cached_property
+    def _import_statement(self) -> re.Pattern[str] | None:
+        """The import statements that can name a helper package, found without parsing a file."""
+        roots = sorted({name.split(".")[0] for name in self.modules})
+        if not roots:
+            return None
+        names = "|".join(map(re.escape, roots))
+        return re.compile(
+            rf"^[ \t]*(?:from[ \t]+(?:{names})\b[\w.]*[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)"
+            rf"|import[ \t]+[^\n]*\b(?:{names})\b[^\n]*)",
+            re.M,
+        )
 
     def dependencies(self, snippet_source: str) -> list[str]:
         """The helper modules whose source a snippet's output may depend on."""
-        try:
-            tree = ast.parse(snippet_source)
-        except SyntaxError:
-            return sorted(self.modules)  # cannot tell: depend on everything
-        return self.closure(self.imports(tree))
+        if self._import_statement is None:
+            return []
+        found: set[str] = set()
+        for match in self._import_statement.finditer(snippet_source):
+            try:
+                statement = ast.parse(match.group(0).strip())
+            except SyntaxError:
+                return sorted(self.modules)  # cannot tell: depend on everything
+            found |= self.imports(statement)
+        return self.closure(found)
 
     def sources(self, names: list[str]) -> list[tuple[str, str]]:
         return [(name, self.modules[name].read_text(encoding="utf-8")) for name in names]

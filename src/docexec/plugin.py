@@ -17,6 +17,7 @@ The plugin has no options of its own: they are in ``pyproject.toml``, read by ev
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import secrets
@@ -101,9 +102,11 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self.settings: Config = settings
         self.nonce = secrets.token_hex(6)
         self.failures: list[str] = []
+        self.chunks: dict[Path, list[Chunk]] = {}  # each snippet file parsed once per build
         self.figures: dict[str, str] = {}  # site path -> SVG
         self.blocks: dict[str, dict[int, str]] = {}
         self.figure_blocks: dict[str, list[int]] = {}
+        self.pending: dict[str, tuple[Page, list[Include], dict[int, Include]]] = {}
         self.futures: dict[str, Future[FileResult]] = {}
         self.before: Snapshot = {}
         if settings.execute:
@@ -157,10 +160,12 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         blocks: dict[int, str] = {}
         figure_blocks: list[int] = []
         provenances: list[Provenance] = []
+        pending: dict[int, Include] = {}  # outputs still running: rendered after the build
         for include in parsed.includes:
             code = self._code(include)
+            number = len(blocks)
             if code is None:
-                html, figures = failure_html(self.failures[-1]), False
+                blocks[number] = failure_html(self.failures[-1])
             else:
                 indent = include.fence.indent
                 body_line = next(
@@ -171,11 +176,18 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 lines[body_line] = "\n".join(
                     f"{indent}{line}" if line else "" for line in code.splitlines()
                 )
-                html, figures = self._output(include, page, provenances)
-            number = len(blocks)
-            blocks[number] = html
-            if figures:
-                figure_blocks.append(number)
+                future = self.futures.get(include.snippet)
+                if self.settings.execute and future is not None and not future.done():
+                    # Let MkDocs render on while the file runs; the output is put in place after
+                    # the build. Until then (and for the search index) it is the recorded one.
+                    pending[number] = include
+                    blocks[number] = self._pending_html(number, include.recorded or "")
+                    if "[figure: " in (include.recorded or ""):
+                        figure_blocks.append(number)
+                else:
+                    blocks[number], figures = self._output(include, page, provenances)
+                    if figures:
+                        figure_blocks.append(number)
             token = f"{include.fence.indent}DOCEXEC-{self.nonce}-{number}"
             if include.output is None:
                 lines[include.fence.close_line] += f"\n\n{token}"
@@ -186,17 +198,53 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                     lines[index] = ""
         if parsed.includes:
             number = len(blocks)
-            blocks[number] = provenance_html(provenances, self.settings.execute)
+            if pending:
+                blocks[number] = self._pending_html(number, "")
+            else:
+                blocks[number] = provenance_html(provenances, self.settings.execute)
             lines += ["", f"DOCEXEC-{self.nonce}-{number}"]
+        if pending:
+            self.pending[page.file.src_uri] = (page, parsed.includes, pending)
         self.blocks[page.file.src_uri] = blocks
         self.figure_blocks[page.file.src_uri] = figure_blocks
         return "\n".join(lines) + "\n"
+
+    def _pending_html(self, number: int, recorded: str) -> str:
+        """A stand-in for an output still being computed: the recorded text, between markers."""
+        marker = f"{self.nonce}-{number}"
+        inner = recorded_html(recorded) if recorded else ""
+        return f"<!--docexec-pending {marker}-->{inner}<!--/docexec-pending {marker}-->"
+
+    def _resolve_pending(self) -> None:
+        """Put the live outputs in the pages that were written while their files still ran."""
+        for page, includes, pending in self.pending.values():
+            provenances: list[Provenance] = []
+            outputs: dict[int, str] = {}
+            for number, include in enumerate(includes):
+                if number in pending:
+                    outputs[number] = self._output(include, page, provenances)[0]
+                elif (future := self.futures.get(include.snippet)) is not None:
+                    with contextlib.suppress(DocexecError):
+                        provenances.append(future.result().provenance)
+            outputs[len(includes)] = provenance_html(provenances, self.settings.execute)
+            path = Path(page.file.abs_dest_path)
+            text = path.read_text(encoding="utf-8")
+            for number, html in outputs.items():
+                marker = f"{self.nonce}-{number}"
+                pattern = rf"<!--docexec-pending {marker}-->.*?<!--/docexec-pending {marker}-->"
+                text, count = re.subn(pattern, html.replace("\\", "\\\\"), text, flags=re.S)
+                if count != 1 and (number in pending or number == len(includes)):
+                    self._fail(f"{page.file.src_uri}: an output block was lost while rendering")
+            path.write_text(text, encoding="utf-8")
+        self.pending = {}
 
     def _code(self, include: Include) -> str | None:
         """The section's code as the page shows it, from the same parse the worker runs."""
         path = self.settings.snippets_dir / include.snippet
         try:
-            chunks: list[Chunk] = split_sections(path)
+            if path not in self.chunks:
+                self.chunks[path] = split_sections(path)
+            chunks: list[Chunk] = self.chunks[path]
         except FileNotFoundError:
             self._fail(
                 f"{include.where()}: no snippet file {self.settings.snippet_label(include.snippet)}"
@@ -292,6 +340,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
             self.building.release()
 
     def _finish(self, config: MkDocsConfig) -> None:
+        self._resolve_pending()
         self._write_figures(Path(config.site_dir))
         if self.settings.execute:
             for future in self.futures.values():
@@ -364,7 +413,9 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
             self.executor = executor
             self.futures.update(executor.submit(sorted(affected)))
-            self.failures, self.figures = [], {}
+            for future in self.futures.values():
+                future.exception()  # results first: the pages are then rendered complete
+            self.failures, self.figures, self.chunks = [], {}, {}
             self.nonce = secrets.token_hex(6)
             config, files = self.mkdocs_config, self.files
             for page in pages.values():

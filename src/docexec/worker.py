@@ -18,6 +18,7 @@ running if the process dies.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import linecache
 import multiprocessing
@@ -43,6 +44,7 @@ from docexec.sections import Chunk, split_sections
 
 ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 WATCH_SECONDS = 0.05
+PR_SET_CHILD_SUBREAPER = 36
 
 
 @dataclass(frozen=True)
@@ -215,21 +217,40 @@ class _WarningWriter:
         sys.stderr.write(f"{category.__name__}: {message}\n")
 
 
-def group_members() -> list[int]:
-    """Pids of the other live processes in this process's group (children it left behind)."""
-    me = os.getpid()
-    group = os.getpgid(0)
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == me:
-            continue
+def become_subreaper() -> None:
+    """Adopt orphaned descendants, so a process a snippet leaves behind stays our child (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _children_of(pid: str) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
         try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as handle:
+                found += [int(child) for child in handle.read().split()]
         except OSError:
             continue
-        if fields[0] != b"Z" and int(fields[2]) == group:
-            pids.append(int(entry))
+    return found
+
+
+def group_members() -> list[int]:
+    """Pids of this worker's live descendants: the processes its snippet started and left."""
+    pids, todo = [], _children_of("self")
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                if handle.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                    continue
+        except OSError:
+            continue
+        pids.append(pid)
+        todo += _children_of(str(pid))
     return pids
 
 
@@ -387,6 +408,7 @@ def prepare_namespace(path: Path, sys_path: tuple[str, ...]) -> dict[str, Any]:
 def run_file(job: Job, conn: Connection) -> None:
     """Process entry point: run every chunk of ``job.path`` and send each result over ``conn``."""
     os.setsid()  # lead a new process group: the whole group is killed together
+    become_subreaper()
     # A child of the fork server inherits its start method; a snippet's own processes (DataLoader
     # workers) should start as they do under `python file.py` on Linux: by fork.
     multiprocessing.set_start_method("fork", force=True)
