@@ -228,6 +228,9 @@ def main(argv: list[str] | None = None) -> None:
         run_time = statistics.median(file_times)
         suite = None
         if args.suite:
+            shutil.copy2(
+                source / "snippets" / args.edit, root / "snippets" / args.edit
+            )  # undo edits
             shutil.rmtree(root / ".cache", ignore_errors=True)
             started = time.perf_counter()
             run([sys.executable, "-m", "docexec", "execute"], root)
