@@ -91,12 +91,6 @@ class Executor:
         helpers = self.helpers.sources(self.helpers.dependencies(source))
         return cache_key(source, helpers, self.environment)
 
-    def cached(self, snippet: str) -> FileResult | None:
-        """The cached result of ``snippet`` if it is fresh, without running anything."""
-        if self.config.force:
-            return None
-        return self.cache.load(snippet, self.key(snippet))
-
     def submit(
         self, snippets: list[str], *, use_cache: bool = True
     ) -> dict[str, Future[FileResult]]:
@@ -155,9 +149,6 @@ class Executor:
         """Results of ``snippets`` (relative to the snippets folder), running the stale ones."""
         futures = self.submit(snippets, use_cache=use_cache)
         return {snippet: future.result() for snippet, future in futures.items()}
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
 
     def _execute(self, snippet: str, key: str) -> FileResult:
         result = self._execute_one(snippet, key)

@@ -76,9 +76,7 @@ class PythonBlockParser:
 
     def __call__(self, document: Document) -> Iterable[Region]:
         for region in self.inner(document):
-            if isinstance(region.parsed, str) and region.parsed.lstrip().lstrip(";").startswith(
-                "--8<--"
-            ):
+            if isinstance(region.parsed, str) and region.parsed.lstrip().startswith("--8<--"):
                 continue
             yield region
 
