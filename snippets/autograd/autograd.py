@@ -119,13 +119,14 @@ ax.set_axis_off()
 # --8<-- [end:figure-chain]
 
 # --8<-- [start:two-inputs]
-x = torch.tensor(2.0, device=device, requires_grad=True)
-y = torch.tensor(3.0, device=device, requires_grad=True)
-z = x ** 2 + 3 * x * y + y ** 2
-z.backward()
-print("z =", z.item())
-print("dz/dx =", x.grad.item(), " by hand 2x + 3y =", 2 * 2.0 + 3 * 3.0)
-print("dz/dy =", y.grad.item(), " by hand 3x + 2y =", 3 * 2.0 + 2 * 3.0)
+x = torch.tensor(4.0, device=device, requires_grad=True)
+y = torch.tensor(-1.0, device=device, requires_grad=True)
+z = x ** 2 + y ** 2 + 3 * x * y
+z.backward()  # one call fills x.grad and y.grad
+xv, yv = x.item(), y.item()
+print(f"z = {z.item()}")
+print(f"autograd dz/dx = {x.grad.item()}   hand 2x + 3y = {2 * xv + 3 * yv}")
+print(f"autograd dz/dy = {y.grad.item()}  hand 3x + 2y = {3 * xv + 2 * yv}")
 # --8<-- [end:two-inputs]
 
 # --8<-- [start:vector-input]
@@ -137,18 +138,18 @@ print("dy/dx =", x.grad, " shape", tuple(x.grad.shape), "like x")
 # --8<-- [end:vector-input]
 
 # --8<-- [start:non-scalar]
-x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
-squares = x ** 2  # three outputs, not one
+t = torch.tensor([0.5, -2.0, 3.0], requires_grad=True)
+squares = t ** 2  # a vector of three results, not a single number
 squares.backward()
 # --8<-- [end:non-scalar]
 
 # --8<-- [start:non-scalar-fix]
-squares.sum().backward()  # reduce to one number first
-print("via sum():     ", x.grad)
-x.grad = None
-squares = x ** 2
-squares.backward(gradient=torch.ones_like(squares))  # weight 1 for every output
-print("via gradient=: ", x.grad)
+squares.sum().backward()  # collapse to a single number, then differentiate
+print("sum() first:      ", t.grad)
+t.grad = None
+squares = t ** 2
+squares.backward(gradient=torch.ones_like(squares))  # every output weighted by 1
+print("gradient= ones:   ", t.grad)
 # --8<-- [end:non-scalar-fix]
 
 # --8<-- [start:neuron]
@@ -211,15 +212,15 @@ torch.autograd.grad(dy_dx, x)
 # --8<-- [end:second-derivative-error]
 
 # --8<-- [start:exercise-predict]
-a = torch.tensor(2.0, requires_grad=True)
-b = torch.tensor(3.0, requires_grad=True)
+a = torch.tensor(4.0, requires_grad=True)
+b = torch.tensor(0.5, requires_grad=True)
 (a * b + a).backward()
-print("da =", a.grad.item(), " db =", b.grad.item())
+print(f"a.grad = {a.grad.item()}, b.grad = {b.grad.item()}")
 # --8<-- [end:exercise-predict]
 
 # --8<-- [start:exercise-per-sample]
-features = torch.tensor([1.0, 2.0, 3.0, 4.0], device=device)
-targets = torch.tensor([2.0, 4.1, 5.9, 8.2], device=device)
+features = torch.tensor([0.5, 1.5, 2.5, 3.5], device=device)
+targets = torch.tensor([1.1, 2.9, 5.2, 6.8], device=device)
 slope = torch.tensor(1.0, device=device, requires_grad=True)
 errors = (slope * features - targets) ** 2  # one loss per sample
 loss = errors.mean()  # the fix: reduce to one number

@@ -22,8 +22,8 @@ print("requires_grad:", weight.requires_grad)
 # --8<-- [end:at-creation]
 
 # --8<-- [start:in-place]
-scale = torch.tensor([4.0, 5.0, 6.0], device=device)
-returned = scale.requires_grad_()  # the trailing _ means: in place
+scale = torch.tensor([0.25, 0.5, 2.0], device=device)
+returned = scale.requires_grad_()  # a name ending in _ changes the tensor itself
 print("scale.requires_grad:", scale.requires_grad)
 print("returned is scale:  ", returned is scale)
 
@@ -33,14 +33,14 @@ print("offset.requires_grad:", offset.requires_grad)
 # --8<-- [end:in-place]
 
 # --8<-- [start:integer-error]
-print(torch.tensor([1, 2, 3]).dtype)  # Python ints give an int64 tensor
-counts = torch.tensor([1, 2, 3], requires_grad=True)
+print(torch.tensor([5, 0, 2]).dtype)  # whole numbers become an int64 tensor
+counts = torch.tensor([5, 0, 2], requires_grad=True)
 # --8<-- [end:integer-error]
 
 # --8<-- [start:integer-fix]
-counts = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)  # floats: fine
+counts = torch.tensor([5.0, 0.0, 2.0], requires_grad=True)  # decimal points: accepted
 print(counts.dtype, counts.requires_grad)
-converted = torch.tensor([1, 2, 3]).float().requires_grad_()  # or convert first
+converted = torch.tensor([5, 0, 2]).float().requires_grad_()  # or cast to float, then flag
 print(converted.dtype, converted.requires_grad)
 # --8<-- [end:integer-fix]
 
@@ -197,7 +197,11 @@ print(steps, steps.dtype)
 # --8<-- [start:exercise-count]
 def count_trainable(model: nn.Module) -> int:
     """How many numbers in the model's parameters will receive gradients."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    total = 0
+    for param in model.parameters():
+        if param.requires_grad:  # frozen tensors are skipped
+            total += param.numel()
+    return total
 
 
 torch.manual_seed(0)

@@ -47,7 +47,7 @@ print(f"max abs difference: {gap:.2f}")
 
 # --8<-- [start:relu-values]
 relu = nn.ReLU()
-x = torch.tensor([-3.0, -1.5, -0.5, 0.0, 0.5, 1.5, 3.0]).to(device)
+x = torch.tensor([-2.5, -1.0, -0.25, 0.0, 0.25, 1.0, 2.5]).to(device)
 print("input: ", x)
 print("ReLU:  ", relu(x))
 
@@ -96,15 +96,15 @@ plot_family({"ReLU": F.relu,
 # --8<-- [start:relu-network]
 torch.manual_seed(0)
 model = nn.Sequential(
-    nn.Linear(10, 20),
-    nn.ReLU(),            # after every hidden layer
-    nn.Linear(20, 10),
+    nn.Linear(12, 24),
+    nn.ReLU(),            # one after each hidden Linear
+    nn.Linear(24, 16),
     nn.ReLU(),
-    nn.Linear(10, 5),     # none after the last: it outputs raw scores
+    nn.Linear(16, 4),     # the final Linear stays bare: its outputs are logits
 ).to(device)
 print(model)
 
-x = torch.randn(3, 10).to(device)
+x = torch.randn(3, 12).to(device)
 hidden = model[:2](x)     # the first Linear and its ReLU
 print("output shape:", tuple(model(x).shape))
 zeros = (hidden == 0).float().mean().item()
@@ -112,21 +112,21 @@ print(f"hidden values that are exactly 0: {zeros:.0%}")
 # --8<-- [end:relu-network]
 
 # --8<-- [start:functional-relu]
-class TwoLayer(nn.Module):
-    def __init__(self):
+class OneHidden(nn.Module):
+    def __init__(self, n_in=12, n_hidden=24, n_out=4):
         super().__init__()
-        self.layer1 = nn.Linear(10, 20)
-        self.layer2 = nn.Linear(20, 5)
+        self.hidden = nn.Linear(n_in, n_hidden)
+        self.out = nn.Linear(n_hidden, n_out)
 
     def forward(self, x):
-        return self.layer2(F.relu(self.layer1(x)))  # ReLU as a function call
+        return self.out(F.relu(self.hidden(x)))  # ReLU as a function call
 
 
 torch.manual_seed(0)
-net = TwoLayer().to(device)
+net = OneHidden().to(device)
 print(net)  # the ReLU is not a submodule, so print does not list it
 
-v = torch.tensor([-2.0, -1.0, 0.0, 1.0, 2.0]).to(device)
+v = torch.tensor([-1.5, -0.5, 0.0, 0.5, 2.5]).to(device)
 print(F.relu(v))
 print(torch.equal(F.relu(v), nn.ReLU()(v)), torch.equal(F.relu(v), v.relu()))
 # --8<-- [end:functional-relu]
@@ -190,7 +190,7 @@ for act in [nn.LeakyReLU, nn.GELU]:
 
 # --8<-- [start:gelu-values]
 gelu = nn.GELU()
-x = torch.tensor([-3.0, -1.5, -0.5, 0.0, 0.5, 1.5, 3.0]).to(device)
+x = torch.linspace(-2.25, 2.25, 7).to(device)  # steps of 0.75
 phi = 0.5 * (1 + torch.erf(x / 2**0.5))  # standard normal CDF, Φ(x)
 print(gelu)
 print("GELU:       ", gelu(x))
@@ -276,7 +276,7 @@ print(gpt2_style(tokens).shape, llama_style(tokens).shape)
 # --8<-- [end:ffn-blocks]
 
 # --8<-- [start:functional-gelu]
-v = torch.tensor([-2.0, -1.0, 0.0, 1.0, 2.0]).to(device)
+v = torch.tensor([-1.5, -0.5, 0.0, 0.5, 2.5]).to(device)
 print(F.gelu(v))
 print(torch.equal(F.gelu(v), nn.GELU()(v)))
 print(torch.equal(F.gelu(v, approximate="tanh"), nn.GELU(approximate="tanh")(v)))
@@ -345,10 +345,10 @@ print("gradient via log_softmax: ", g_good)
 
 # --8<-- [start:softmax-batch]
 batch_logits = torch.tensor([
-    [2.0, 1.0, 0.1, -1.0, -2.0],       # one clear favourite
-    [0.5, 0.5, 0.5, 0.5, 0.5],         # all equal
-    [5.0, 1.0, 1.0, 1.0, 1.0],         # one dominant
-    [-1.0, -1.0, -1.0, -1.0, -1.0],    # all equal, negative
+    [3.0, 1.5, 0.0, -0.5, -2.5],       # a ranking with a clear winner
+    [0.2, 0.2, 0.2, 0.2, 0.2],         # a five-way tie
+    [4.0, 0.0, 0.0, 0.0, 0.0],         # one class far ahead of the rest
+    [-2.0, -2.0, -2.0, -2.0, -2.0],    # another tie, at a negative score
 ]).to(device)                          # 4 samples (rows), 5 classes (columns)
 
 probs = F.softmax(batch_logits, dim=1)  # across the classes of each sample
@@ -412,7 +412,7 @@ print(f"double softmax, perfect prediction: {loss_fn(perfect, y_te).item():.2f}"
 # --8<-- [end:softmax-loss]
 
 # --8<-- [start:functional-softmax]
-m = torch.tensor([[2.0, 1.0, 0.1], [1.0, 3.0, 0.5]]).to(device)
+m = torch.tensor([[0.5, 2.5, -1.0], [1.5, 0.0, 1.0]]).to(device)
 a = nn.Softmax(dim=1)(m)
 b = F.softmax(m, dim=1)
 c = m.softmax(dim=1)
@@ -422,14 +422,14 @@ print(nn.Softmax(dim=1), nn.Softmax())  # the module stores dim; None means "gue
 # --8<-- [end:functional-softmax]
 
 # --8<-- [start:temperature]
-logits = torch.tensor([2.0, 1.0, 0.1]).to(device)
+logits = torch.tensor([2.5, 1.0, 0.0]).to(device)
 temps = [0.25, 0.5, 1.0, 2.0, 5.0]
 table = torch.stack([F.softmax(logits / t, dim=-1) for t in temps]).cpu()
 for t, row in zip(temps, table):
     print(f"T={t:<5} {[round(v, 3) for v in row.tolist()]}")
 
 fig, ax = plt.subplots(figsize=(7, 3))
-fig.set_label("Softmax probabilities of the logits 2.0, 1.0 and 0.1 at "
+fig.set_label("Softmax probabilities of the logits 2.5, 1.0 and 0.0 at "
               "temperatures 0.25 to 5: at low temperature the first class takes "
               "almost all the probability, at high temperature the three bars "
               "approach one third each.")

@@ -252,11 +252,11 @@ opt.step()
 
 # --8<-- [start:from-pretrained]
 # fixed vectors for 5 tokens, made elsewhere
-vectors = torch.tensor([[0.1, 0.2, 0.3],
-                        [0.4, 0.5, 0.6],
-                        [0.7, 0.8, 0.9],
-                        [1.0, 1.1, 1.2],
-                        [1.3, 1.4, 1.5]]).to(device)
+vectors = torch.tensor([[0.9, -0.2, 0.4],
+                        [0.1, 0.8, -0.5],
+                        [-0.3, 0.6, 0.2],
+                        [0.7, 0.0, -0.9],
+                        [-0.6, -0.4, 0.3]]).to(device)
 frozen = nn.Embedding.from_pretrained(vectors)  # freeze=True by default
 print("frozen, requires_grad:", frozen.weight.requires_grad)
 print(frozen(torch.tensor([3, 1]).to(device)))

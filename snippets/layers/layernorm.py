@@ -13,15 +13,15 @@ device = get_device()
 # --8<-- [start:create]
 ln = nn.LayerNorm(5).to(device)  # normalise vectors of 5 features
 print(ln)
-print("weight (gamma):", ln.weight.tolist())  # starts at ones
-print("bias (beta):   ", ln.bias.tolist())  # starts at zeros
+print("weight (gamma):", ln.weight.detach().cpu())  # starts at ones
+print("bias (beta):   ", ln.bias.detach().cpu())  # starts at zeros
 print("no bias:       ", nn.LayerNorm(5, bias=False).bias)
 plain = nn.LayerNorm(5, elementwise_affine=False)
 print("no affine:     ", plain.weight, len(list(plain.parameters())), "parameters")
 # --8<-- [end:create]
 
 # --8<-- [start:one-vector]
-x = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0]).to(device)
+x = torch.tensor([4.0, 8.0, 5.0, 2.0, 6.0]).to(device)
 y = ln(x)
 print("in: ", x.tolist())
 print("out:", [round(v, 4) for v in y.tolist()])
@@ -34,7 +34,7 @@ torch.manual_seed(0)
 ln = nn.LayerNorm(5).to(device)
 with torch.no_grad():  # give gamma and beta values other than 1 and 0
     ln.weight.copy_(torch.tensor([1.0, 2.0, 0.5, 1.0, -1.0]))
-    ln.bias.copy_(torch.tensor([0.0, 0.1, 0.2, 0.3, 0.4]))
+    ln.bias.copy_(torch.tensor([0.25, -0.5, 0.0, 0.1, 0.3]))
 
 
 def layer_norm(x, gamma, beta, eps=1e-5):
@@ -55,9 +55,9 @@ print("match:", torch.allclose(library, mine), torch.allclose(library, unbiased)
 
 # --8<-- [start:batch]
 ln = nn.LayerNorm(5).to(device)
-batch = torch.tensor([[1.0, 2.0, 3.0, 4.0, 5.0],
-                      [10.0, 20.0, 30.0, 40.0, 50.0],  # row 0 times 10
-                      [-5.0, -3.0, 0.0, 3.0, 5.0]]).to(device)
+batch = torch.tensor([[4.0, 8.0, 5.0, 2.0, 6.0],
+                      [20.0, 60.0, 30.0, 0.0, 40.0],  # row 0 times 10, minus 20
+                      [-2.0, 0.5, 1.0, 1.5, 4.0]]).to(device)
 with torch.no_grad():
     out = ln(batch)
 print(torch.round(out, decimals=4) + 0.0)  # + 0.0 turns -0.0 into 0.0
@@ -158,7 +158,7 @@ def rms_norm(x, gamma, eps):
     return gamma * x / torch.sqrt(x.pow(2).mean(dim=-1, keepdim=True) + eps)
 
 
-x = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0]).to(device)
+x = torch.tensor([4.0, 8.0, 5.0, 2.0, 6.0]).to(device)  # the vector of the first example
 eps = torch.finfo(x.dtype).eps  # the default when eps=None
 with torch.no_grad():
     print("nn.RMSNorm:", [round(v, 4) for v in rms(x).tolist()])

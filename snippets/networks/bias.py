@@ -41,13 +41,13 @@ with torch.no_grad():  # set chosen values: y = 2*x1 + 3*x2 + 5
     layer.weight.copy_(torch.tensor([[2.0, 3.0]]))
     layer.bias.fill_(5.0)
 
-x = torch.tensor([[0.0, 0.0],
-                  [1.0, 0.0],
-                  [0.0, 1.0],
-                  [1.0, 1.0]]).to(device)
-by_hand = x @ layer.weight.T + layer.bias  # (4, 2) @ (2, 1) + (1,)
+pts = torch.tensor([[0.0, 0.0],
+                    [0.0, 2.0],
+                    [1.0, 0.0],
+                    [-1.0, 1.0]]).to(device)
+by_hand = pts @ layer.weight.T + layer.bias  # (4, 2) @ (2, 1) + (1,)
 with torch.no_grad():
-    by_layer = layer(x)
+    by_layer = layer(pts)
 print(torch.cat([by_hand.detach(), by_layer], dim=1))
 print("same:", torch.allclose(by_hand, by_layer))
 # --8<-- [end:formula]
@@ -68,7 +68,7 @@ with torch.no_grad():
     with_b.bias.fill_(3.0)
     without_b.weight.fill_(2.0)
 
-xs = torch.tensor([[0.0], [1.0], [2.0], [3.0]]).to(device)
+xs = torch.tensor([[-1.0], [0.0], [2.0], [5.0]]).to(device)
 with torch.no_grad():
     table = torch.cat([xs, with_b(xs), without_b(xs)], dim=1)
 print("   x   2x+3    2x")
@@ -132,8 +132,8 @@ print("zeros:   ", layer.bias.tolist())
 nn.init.constant_(layer.bias, 0.1)
 print("constant:", [round(b, 4) for b in layer.bias.tolist()])
 with torch.no_grad():  # your own values: copy_ into the existing parameter
-    layer.bias.copy_(torch.tensor([0.0, 0.1, 0.2, 0.3, 0.4]))
-print("copied:  ", [round(b, 4) for b in layer.bias.tolist()])
+    layer.bias.copy_(torch.linspace(-0.2, 0.2, 5))
+print("copied:  ", [round(v, 4) + 0.0 for v in layer.bias.tolist()])
 print("still a parameter:", isinstance(layer.bias, nn.Parameter),
       layer.bias.requires_grad)
 # --8<-- [end:init-choices]

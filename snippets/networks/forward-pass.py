@@ -14,9 +14,9 @@ device = get_device()
 # --8<-- [start:model]
 torch.manual_seed(0)
 model = nn.Sequential(
-    nn.Linear(3, 4),  # layer 1: 3 features -> 4 hidden units
+    nn.Linear(3, 4),  # first: each sample's 3 inputs mapped to 4 hidden values
     nn.ReLU(),
-    nn.Linear(4, 2),  # layer 2: 4 hidden units -> 2 outputs
+    nn.Linear(4, 2),  # second: the 4 hidden values mapped to 2 outputs
 ).to(device)
 x = torch.tensor([[1.0, 2.0, 3.0]]).to(device)  # one sample, 3 features: (1, 3)
 print(model)
@@ -90,6 +90,8 @@ with torch.no_grad():
 
 # --8<-- [start:call-vs-forward]
 class Net(nn.Module):
+    """The Sequential model above, spelled out as a class with a forward method."""
+
     def __init__(self):
         super().__init__()
         self.fc1 = nn.Linear(3, 4)

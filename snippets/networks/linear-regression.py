@@ -27,19 +27,21 @@ for xi, yi in zip(x[:4].squeeze(1).tolist(), y[:4].squeeze(1).tolist()):
 # --8<-- [end:line-data]
 
 # --8<-- [start:model]
-class LinearRegressionModel(nn.Module):
+class StraightLine(nn.Module):
+    """y = w * x + b, with w and b learned."""
+
     def __init__(self):
         super().__init__()
-        self.linear = nn.Linear(1, 1)  # 1 input feature, 1 output
+        self.fit = nn.Linear(1, 1)  # one feature in, one prediction out
 
-    def forward(self, x):
-        return self.linear(x)
+    def forward(self, inputs):
+        return self.fit(inputs)
 
 
 torch.manual_seed(0)
-model = LinearRegressionModel().to(device)
+model = StraightLine().to(device)
 print(model)
-w, b = model.linear.weight.item(), model.linear.bias.item()
+w, b = model.fit.weight.item(), model.fit.bias.item()
 print(f"start: w = {w:.4f}, b = {b:.4f}")
 # --8<-- [end:model]
 
@@ -60,7 +62,7 @@ for step in range(1, 201):
     optimizer.step()  # move w and b against their gradients
     losses.append(loss.item())
     if step in (1, 10, 50, 100, 200):
-        w, b = model.linear.weight.item(), model.linear.bias.item()
+        w, b = model.fit.weight.item(), model.fit.bias.item()
         print(f"step {step:3d}  loss {loss.item():8.4f}  w {w:.4f}  b {b:.4f}")
 # --8<-- [end:train]
 
@@ -211,7 +213,7 @@ for _ in range(200):
     opt.step()
 w_0 = through_origin.weight.item()
 print(f"without bias: w = {w_0:.4f}, MSE {loss.item():.4f}")
-print(f"with bias:    w = {model.linear.weight.item():.4f}, MSE {losses[-1]:.4f}")
+print(f"with bias:    w = {model.fit.weight.item():.4f}, MSE {losses[-1]:.4f}")
 # --8<-- [end:exercise-centred]
 
 # --8<-- [start:exercise-predict]

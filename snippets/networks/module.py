@@ -19,25 +19,25 @@ device = get_device()
 # --8<-- [end:setup]
 
 # --8<-- [start:first-module]
-class SimpleModule(nn.Module):
+class Scorer(nn.Module):
     def __init__(self):
-        super().__init__()  # first: sets up the registries of the module
-        self.linear = nn.Linear(10, 5)  # 10 input features -> 5 outputs
+        super().__init__()  # must run before any layer is stored on self
+        self.fc = nn.Linear(6, 3)  # maps 6 numbers per sample to 3 scores
 
-    def forward(self, x):
-        return self.linear(x)
+    def forward(self, features):
+        return self.fc(features)
 
 
 torch.manual_seed(0)
-model = SimpleModule().to(device)
+model = Scorer().to(device)
 print(model)
 print("an nn.Module:", isinstance(model, nn.Module))
-print("and so is its layer:", isinstance(model.linear, nn.Module))
+print("and so is its layer:", isinstance(model.fc, nn.Module))
 # --8<-- [end:first-module]
 
 # --8<-- [start:call-module]
 torch.manual_seed(0)
-batch = torch.randn(3, 10).to(device)  # 3 samples, 10 features each
+batch = torch.randn(4, 6).to(device)  # 4 samples, 6 features each
 out = model(batch)  # calls forward(batch) for you
 print("input: ", tuple(batch.shape))
 print("output:", tuple(out.shape))
@@ -56,7 +56,7 @@ handle.remove()
 # --8<-- [start:super-init-error]
 class Forgetful(nn.Module):
     def __init__(self):
-        self.linear = nn.Linear(10, 5)  # assigned before super().__init__()
+        self.fc = nn.Linear(6, 3)  # stored too early: Module is not set up yet
         super().__init__()
 
 
@@ -64,16 +64,16 @@ Forgetful()
 # --8<-- [end:super-init-error]
 
 # --8<-- [start:named-parameters]
-for name, param in model.named_parameters():
-    print(f"{name:14} {str(tuple(param.shape)):8} {param.numel():3} values")
-total = sum(p.numel() for p in model.parameters())
-print("total:", total, "= 5 * 10 weights + 5 biases")
+for label, tensor in model.named_parameters():
+    print(f"{label:10} {str(tuple(tensor.shape)):7} {tensor.numel():3} values")
+n_values = sum(t.numel() for t in model.parameters())
+print("total:", n_values, "= 3 * 6 weights + 3 biases")
 # --8<-- [end:named-parameters]
 
 # --8<-- [start:access-parameters]
-w = model.linear.weight
+w = model.fc.weight
 print("weight:", tuple(w.shape), "(out_features, in_features)")
-print("bias:  ", tuple(model.linear.bias.shape))
+print("bias:  ", tuple(model.fc.bias.shape))
 print(type(w).__name__, "requires_grad:", w.requires_grad)
 print(torch.round(w[:2, :4].detach(), decimals=4))  # a corner of the matrix
 # --8<-- [end:access-parameters]
@@ -102,35 +102,37 @@ print("by hand:   ", 20 * 64 + 64 + 64 * 10 + 10)
 # --8<-- [end:multi-layer]
 
 # --8<-- [start:composition]
-class LinearBlock(nn.Module):
-    """A linear layer followed by ReLU."""
+class DenseRelu(nn.Module):
+    """One reusable unit: an affine map, then max(0, .)."""
 
-    def __init__(self, in_features, out_features):
+    def __init__(self, width_in, width_out):
         super().__init__()
-        self.linear = nn.Linear(in_features, out_features)
-        self.relu = nn.ReLU()
+        self.fc = nn.Linear(width_in, width_out)
+        self.act = nn.ReLU()
 
-    def forward(self, x):
-        return self.relu(self.linear(x))
+    def forward(self, h):
+        return self.act(self.fc(h))
 
 
-class ComposedNetwork(nn.Module):
+class StackedNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.block1 = LinearBlock(10, 20)
-        self.block2 = LinearBlock(20, 20)
-        self.block3 = LinearBlock(20, 10)
-        self.output = nn.Linear(10, 5)
+        self.stage1 = DenseRelu(8, 16)
+        self.stage2 = DenseRelu(16, 16)
+        self.stage3 = DenseRelu(16, 8)
+        self.head = nn.Linear(8, 4)
 
-    def forward(self, x):
-        return self.output(self.block3(self.block2(self.block1(x))))
+    def forward(self, h):
+        for stage in (self.stage1, self.stage2, self.stage3):
+            h = stage(h)
+        return self.head(h)
 
 
 torch.manual_seed(0)
-composed = ComposedNetwork().to(device)
-print(composed(torch.randn(3, 10).to(device)).shape)
-for name, param in composed.named_parameters():
-    print(f"{name:21} {tuple(param.shape)}")
+composed = StackedNet().to(device)
+print(composed(torch.randn(3, 8).to(device)).shape)
+for label, tensor in composed.named_parameters():
+    print(f"{label:16} {tuple(tensor.shape)}")
 # --8<-- [end:composition]
 
 # --8<-- [start:module-tree]
@@ -156,71 +158,71 @@ ax.set_xlabel("parameters (weights + biases)")
 ax.set_xlim(0, max(counts) * 1.15)
 fig.tight_layout()
 fig.set_label(
-    "Bar chart of the parameters held by each linear layer of ComposedNetwork: "
-    "block1.linear 220, block2.linear 420, block3.linear 210, output 55."
+    "Bar chart of the parameters held by each linear layer of StackedNet: "
+    "stage1.fc 144, stage2.fc 272, stage3.fc 136, head 36."
 )
 # --8<-- [end:figure-module-tree]
 
 # --8<-- [start:sequential]
 torch.manual_seed(0)
-stack = nn.Sequential(
-    nn.Linear(10, 20),
-    nn.ReLU(),
-    nn.Linear(20, 20),
-    nn.ReLU(),
-    nn.Linear(20, 5),
+chain = nn.Sequential(
+    nn.Linear(12, 32), nn.ReLU(),
+    nn.Linear(32, 16), nn.ReLU(),
+    nn.Linear(16, 3),
 ).to(device)
-print(stack)
-print("output:", tuple(stack(torch.randn(2, 10).to(device)).shape))
-print("first layer:", stack[0])
-print("last two:", stack[-2:])
+print(chain)
+print("output:", tuple(chain(torch.randn(2, 12).to(device)).shape))
+print("first layer:", chain[0])
+print("last two:", chain[-2:])
 # --8<-- [end:sequential]
 
 # --8<-- [start:sequential-named]
 torch.manual_seed(0)
 named_stack = nn.Sequential(OrderedDict([
-    ("hidden", nn.Linear(10, 20)),
+    ("hidden", nn.Linear(12, 32)),
     ("relu", nn.ReLU()),
-    ("output", nn.Linear(20, 5)),
+    ("output", nn.Linear(32, 3)),
 ]))
 print(named_stack.hidden)
 print([name for name, _ in named_stack.named_parameters()])
 # --8<-- [end:sequential-named]
 
 # --8<-- [start:plain-list]
-class ListNet(nn.Module):
-    def __init__(self):
+class PlainListNet(nn.Module):
+    def __init__(self, depth=3):
         super().__init__()
-        self.layers = [nn.Linear(4, 4) for _ in range(3)]  # a plain list
+        # an ordinary Python list: nn.Module never looks inside it
+        self.stages = [nn.Linear(5, 5) for _ in range(depth)]
 
-    def forward(self, x):
-        for layer in self.layers:
-            x = torch.relu(layer(x))
-        return x
+    def forward(self, h):
+        for stage in self.stages:
+            h = torch.relu(stage(h))
+        return h
 
 
 torch.manual_seed(0)
-hidden_layers = ListNet()
-print("forward works:", tuple(hidden_layers(torch.randn(2, 4)).shape))
+hidden_layers = PlainListNet()
+print("forward works:", tuple(hidden_layers(torch.randn(2, 5)).shape))
 print("parameters() finds:", len(list(hidden_layers.parameters())))
 print("state_dict keys:", list(hidden_layers.state_dict()))
 torch.optim.SGD(hidden_layers.parameters(), lr=0.1)
 # --8<-- [end:plain-list]
 
 # --8<-- [start:module-list]
-class ListNetFixed(nn.Module):
-    def __init__(self):
+class RegisteredListNet(nn.Module):
+    def __init__(self, depth=3):
         super().__init__()
-        self.layers = nn.ModuleList(nn.Linear(4, 4) for _ in range(3))
+        # the same layers, wrapped so that each one is registered
+        self.stages = nn.ModuleList([nn.Linear(5, 5) for _ in range(depth)])
 
-    def forward(self, x):
-        for layer in self.layers:
-            x = torch.relu(layer(x))
-        return x
+    def forward(self, h):
+        for stage in self.stages:
+            h = torch.relu(stage(h))
+        return h
 
 
 torch.manual_seed(0)
-fixed = ListNetFixed()
+fixed = RegisteredListNet()
 print("parameters() finds:", len(list(fixed.parameters())))
 print([name for name, _ in fixed.named_parameters()])
 # --8<-- [end:module-list]
@@ -249,8 +251,8 @@ print([name for name, _ in heads.named_parameters()])
 
 # --8<-- [start:shape-mismatch]
 torch.manual_seed(0)
-broken = nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(30, 5))
-broken(torch.randn(2, 10))
+broken = nn.Sequential(nn.Linear(6, 12), nn.ReLU(), nn.Linear(16, 2))
+broken(torch.randn(4, 6))
 # --8<-- [end:shape-mismatch]
 
 # --8<-- [start:dtype-mismatch]
@@ -278,24 +280,25 @@ print("output on:", net(inputs).device.type)
 # --8<-- [end:to-device]
 
 # --8<-- [start:train-eval-flags]
-class WithDropout(nn.Module):
+class NoisyMLP(nn.Module):
     def __init__(self):
         super().__init__()
-        self.linear1 = nn.Linear(10, 20)
-        self.dropout = nn.Dropout(p=0.5)
-        self.linear2 = nn.Linear(20, 5)
+        self.hidden = nn.Linear(12, 24)
+        self.drop = nn.Dropout(p=0.25)  # zeroes a quarter of the hidden units
+        self.out = nn.Linear(24, 3)
 
-    def forward(self, x):
-        return self.linear2(self.dropout(torch.relu(self.linear1(x))))
+    def forward(self, inputs):
+        h = torch.relu(self.hidden(inputs))
+        return self.out(self.drop(h))
 
 
 torch.manual_seed(0)
-dropper = WithDropout().to(device)
-print("new module:   ", dropper.training, dropper.dropout.training)
+dropper = NoisyMLP().to(device)
+print("new module:   ", dropper.training, dropper.drop.training)
 dropper.eval()
-print("after eval(): ", dropper.training, dropper.dropout.training)
+print("after eval(): ", dropper.training, dropper.drop.training)
 dropper.train()
-print("after train():", dropper.training, dropper.dropout.training)
+print("after train():", dropper.training, dropper.drop.training)
 # --8<-- [end:train-eval-flags]
 
 # --8<-- [start:train-eval-dropout]
@@ -309,7 +312,7 @@ drop.eval()
 print("eval:  zeros", int((drop(ones) == 0).sum()), "; output == input:",
       torch.equal(drop(ones), ones))
 
-x = torch.randn(4, 10).to(device)
+x = torch.randn(4, 12).to(device)
 dropper.train()
 print("train mode, same input twice, same output:",
       torch.equal(dropper(x), dropper(x)))
@@ -394,9 +397,9 @@ class DigitClassifier(nn.Module):
 torch.manual_seed(0)
 classifier = DigitClassifier().to(device)
 print(classifier)
-total = sum(p.numel() for p in classifier.parameters())
-trainable = sum(p.numel() for p in classifier.parameters() if p.requires_grad)
-print(f"parameters: {total:,} (trainable: {trainable:,})")
+n_all = sum(t.numel() for t in classifier.parameters())
+n_learn = sum(t.numel() for t in classifier.parameters() if t.requires_grad)
+print(f"{n_all:,} parameters, {n_learn:,} of them trainable")
 # --8<-- [end:classifier]
 
 # --8<-- [start:train-classifier]
@@ -473,7 +476,7 @@ def predict(model, x):
 
 torch.manual_seed(0)
 dropper.train()  # the model with dropout from above
-probe = torch.randn(8, 10).to(device)
+probe = torch.randn(8, 12).to(device)
 first = predict(dropper, probe)
 second = predict(dropper, probe)
 print("same predictions twice:", torch.equal(first, second))

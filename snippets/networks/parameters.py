@@ -111,9 +111,9 @@ def count_parameters(module, trainable_only=False):
 
 
 torch.manual_seed(0)
-net = nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5)).to(device)
-print("total:    ", count_parameters(net))
-print("trainable:", count_parameters(net, trainable_only=True))
+mlp = nn.Sequential(nn.Linear(12, 24), nn.Tanh(), nn.Linear(24, 3)).to(device)
+print("total:    ", count_parameters(mlp))
+print("trainable:", count_parameters(mlp, trainable_only=True))
 # --8<-- [end:count]
 
 # --8<-- [start:default-init]
@@ -229,32 +229,32 @@ loss.backward()
 
 # --8<-- [start:freeze]
 torch.manual_seed(0)
-model = nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Linear(20, 5)).to(device)
-model[0].requires_grad_(False)  # freeze the first layer
-for name, param in model.named_parameters():
-    print(f"{name:8} requires_grad={param.requires_grad}")
-print(f"trainable {count_parameters(model, trainable_only=True)} "
-      f"of {count_parameters(model)}")
+clf = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 4)).to(device)
+clf[0].requires_grad_(False)  # layer 0 keeps its current values from now on
+for pname, p in clf.named_parameters():
+    print(f"{pname:8} trainable: {p.requires_grad}")
+print(f"trainable {count_parameters(clf, trainable_only=True)} "
+      f"of {count_parameters(clf)}")
 # --8<-- [end:freeze]
 
 # --8<-- [start:freeze-step]
 optimizer = torch.optim.SGD(
-    [p for p in model.parameters() if p.requires_grad], lr=0.1)
-before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    [p for p in clf.parameters() if p.requires_grad], lr=0.1)
+before = {name: p.detach().clone() for name, p in clf.named_parameters()}
 torch.manual_seed(1)
-inputs, targets = torch.randn(8, 10).to(device), torch.randn(8, 5).to(device)
+inputs, targets = torch.randn(8, 6).to(device), torch.randn(8, 4).to(device)
 optimizer.zero_grad()
-nn.functional.mse_loss(model(inputs), targets).backward()
+nn.functional.mse_loss(clf(inputs), targets).backward()
 optimizer.step()
-for name, p in model.named_parameters():
+for name, p in clf.named_parameters():
     changed = not torch.equal(p, before[name])
     print(f"{name:8} grad is None: {p.grad is None!s:5}  changed: {changed}")
 # --8<-- [end:freeze-step]
 
 # --8<-- [start:unfreeze]
-model.requires_grad_(True)  # the whole model again
-print(f"trainable {count_parameters(model, trainable_only=True)} "
-      f"of {count_parameters(model)}")
+clf.requires_grad_(True)  # every layer trainable again
+print(f"trainable {count_parameters(clf, trainable_only=True)} "
+      f"of {count_parameters(clf)}")
 # --8<-- [end:unfreeze]
 
 # --8<-- [start:sharing]
@@ -305,21 +305,20 @@ print("tied:  ", count_parameters(language_model), " same object:",
 # --8<-- [end:tying]
 
 # --8<-- [start:inspect]
-class SmallNet(nn.Module):
+class ImageMLP(nn.Module):
     def __init__(self):
         super().__init__()
-        self.layer1 = nn.Linear(784, 128)  # a 28 x 28 image, flattened
-        self.layer2 = nn.Linear(128, 64)
-        self.layer3 = nn.Linear(64, 10)
+        self.fc_in = nn.Linear(28 * 28, 200)  # each image arrives as 784 pixels in a row
+        self.fc_mid = nn.Linear(200, 50)
+        self.fc_out = nn.Linear(50, 10)
 
-    def forward(self, x):
-        x = torch.relu(self.layer1(x))
-        x = torch.relu(self.layer2(x))
-        return self.layer3(x)
+    def forward(self, images):
+        hidden = self.fc_mid(self.fc_in(images).relu()).relu()
+        return self.fc_out(hidden)
 
 
 torch.manual_seed(0)
-small = SmallNet().to(device)
+small = ImageMLP().to(device)
 print(f"{'name':14} {'shape':>10} {'values':>8}  dtype")
 for name, p in small.named_parameters():
     print(f"{name:14} {str(tuple(p.shape)):>10} {p.numel():>8,}  {p.dtype}")
@@ -380,7 +379,7 @@ def freeze_all_but_last(model):
 
 
 torch.manual_seed(0)
-head_only = SmallNet()
+head_only = ImageMLP()
 last = freeze_all_but_last(head_only)
 print("last layer:", last)
 print(f"trainable {count_parameters(head_only, trainable_only=True):,} "

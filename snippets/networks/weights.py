@@ -58,42 +58,43 @@ batch @ weight  # forgot the .T
 # --8<-- [start:batch]
 layer = nn.Linear(3, 2, bias=False).to(device)
 with torch.no_grad():
-    layer.weight.copy_(torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
-samples = torch.tensor([[1.0, 2.0, 3.0],
-                        [4.0, 5.0, 6.0],
-                        [7.0, 8.0, 9.0]]).to(device)
+    layer.weight.copy_(torch.tensor([[2.0, 0.0, 1.0], [1.0, -1.0, 3.0]]))
+samples = torch.tensor([[1.0, 0.0, 2.0],    # sample 0
+                        [3.0, 1.0, 1.0],    # sample 1
+                        [0.0, 2.0, 5.0]]).to(device)  # sample 2
 out = layer(samples)
 print(out.detach())
-print("row 2 alone gives the same:", torch.equal(layer(samples[2]), out[2]))
+print("sample 2 on its own matches row 2:", torch.equal(layer(samples[2]), out[2]))
 # --8<-- [end:batch]
 
 # --8<-- [start:selector]
 selector = nn.Linear(5, 3, bias=False).to(device)
 with torch.no_grad():
     selector.weight.zero_()
-    selector.weight[0, 0] = 1.0  # output 0 copies input 0
-    selector.weight[1, 2] = 1.0  # output 1 copies input 2
-    selector.weight[2, 4] = 1.0  # output 2 copies input 4
-x = torch.tensor([10.0, 20.0, 30.0, 40.0, 50.0]).to(device)
+    selector.weight[0, 3] = 1.0  # output 0 passes input 3 through
+    selector.weight[1, 1] = 1.0  # output 1 passes input 1 through
+    selector.weight[2, 0] = 1.0  # output 2 passes input 0 through
+x = torch.tensor([7.0, -2.0, 0.5, 11.0, 3.0]).to(device)
 print(selector.weight.detach())
 print("output:", selector(x).tolist())
 # --8<-- [end:selector]
 
 # --8<-- [start:averaging]
 averager = nn.Linear(4, 2, bias=False).to(device)
+means = torch.zeros(2, 4)
+means[0] = 1 / 4         # row 0: the mean of every input
+means[1, 2:] = 1 / 2     # row 1: the mean of the last two inputs only
 with torch.no_grad():
-    averager.weight.copy_(torch.tensor([[0.25, 0.25, 0.25, 0.25],  # all four
-                                        [0.5, 0.5, 0.0, 0.0]]))    # first two
-x = torch.tensor([10.0, 20.0, 30.0, 40.0]).to(device)
+    averager.weight.copy_(means)
+x = torch.tensor([3.0, 5.0, 8.0, 12.0]).to(device)
 print("output:", averager(x).tolist())
 # --8<-- [end:averaging]
 
 # --8<-- [start:signs]
 mixed = nn.Linear(3, 2, bias=False).to(device)
 with torch.no_grad():
-    mixed.weight.copy_(torch.tensor([[2.0, -1.0, 1.0],
-                                     [-1.0, -1.0, -1.0]]))
-for x in ([1.0, 1.0, 1.0], [1.0, 3.0, 0.0]):
+    mixed.weight.copy_(torch.tensor([[1.0, -2.0, 0.5], [-1.0, 0.0, -1.0]]))
+for x in ([2.0, 1.0, 4.0], [1.0, 2.0, 0.0]):
     print(x, "->", mixed(torch.tensor(x).to(device)).tolist())
 # --8<-- [end:signs]
 

@@ -58,14 +58,14 @@ print(units * torch.tensor(10.0, device=device))  # so is a 0-d tensor
 # --8<-- [end:scalar]
 
 # --8<-- [start:bias-row]
-batch = torch.tensor([[1.0, 2.0, 3.0],
-                      [4.0, 5.0, 6.0],
-                      [7.0, 8.0, 9.0],
-                      [0.0, 0.0, 0.0]]).to(device)   # 4 samples, 3 features
-bias = torch.tensor([100.0, 200.0, 300.0]).to(device)  # one number per feature
-out = batch + bias
-print(batch.shape, "+", bias.shape, "->", out.shape)
-print(out)
+samples = torch.tensor([[2.0, 1.0, 6.0],
+                        [5.0, 3.0, 1.0],
+                        [3.0, 0.0, 3.0],
+                        [6.0, 4.0, 2.0]]).to(device)  # 4 rows (samples) x 3 features
+offset = torch.tensor([10.0, 20.0, 30.0]).to(device)  # a single value for each feature
+shifted = samples + offset
+print(tuple(samples.shape), "+", tuple(offset.shape), "=>", tuple(shifted.shape))
+print(shifted)
 # --8<-- [end:bias-row]
 
 # --8<-- [start:broadcast-shapes]
@@ -145,17 +145,17 @@ scores + offsets
 # --8<-- [end:mismatch]
 
 # --8<-- [start:centre-columns]
-column_means = batch.mean(dim=0)             # (3,): one mean per feature
-centred = batch - column_means               # (4, 3) - (3,) -> (4, 3)
+column_means = samples.mean(dim=0)           # (3,): one mean per feature
+centred = samples - column_means             # (4, 3) - (3,) -> (4, 3)
 print(column_means)
 print(centred)
 print(centred.mean(dim=0))                   # every column now averages 0
 # --8<-- [end:centre-columns]
 
 # --8<-- [start:centre-rows]
-row_means = batch.mean(dim=1, keepdim=True)  # (4, 1): one mean per sample
-print(row_means.shape, (batch - row_means).shape)
-print(batch - row_means)
+row_means = samples.mean(dim=1, keepdim=True)  # (4, 1): one mean per sample
+print(row_means.shape, (samples - row_means).shape)
+print(samples - row_means)
 # --8<-- [end:centre-rows]
 
 # --8<-- [start:outer]
@@ -206,9 +206,9 @@ batched = torch.einsum("bij,bjk->bik", X, Y)
 print("batched:", batched.shape, torch.allclose(batched, X @ Y))
 outer = torch.einsum("i,j->ij", a, b)        # no shared letter: nothing summed
 print("outer:  ", outer.shape, torch.equal(outer, a[:, None] * b[None, :]))
-M = torch.tensor([[1.0, 2.0], [3.0, 4.0]]).to(device)
-print("trace:  ", torch.einsum("ii->", M).item(), torch.trace(M).item())
-print("sum j:  ", torch.einsum("ij->i", M))  # a letter left out is summed away
+sq = torch.tensor([[5.0, -1.0], [2.0, 7.0]]).to(device)
+print("trace:  ", torch.einsum("ii->", sq).item(), torch.trace(sq).item())
+print("sum j:  ", torch.einsum("ij->i", sq))  # a letter left out is summed away
 # --8<-- [end:einsum-more]
 
 # --8<-- [start:silent-bug]

@@ -297,9 +297,9 @@ print("conv1d agrees:", torch.allclose(by_conv[0].T, by_matmul, rtol=1e-3, atol=
 # --8<-- [end:convolution]
 
 # --8<-- [start:exercise-predict]
-m = torch.tensor([[1.0, 2.0],
-                  [3.0, 4.0]]).to(device)
-v = torch.tensor([1.0, -1.0]).to(device)
+m = torch.tensor([[2.0, 5.0],
+                  [-1.0, 3.0]]).to(device)
+v = torch.tensor([2.0, -1.0]).to(device)
 print(m @ v)  # each row dotted with v
 print(m * v)  # v broadcast along the rows: column j times v[j]
 # --8<-- [end:exercise-predict]

@@ -277,9 +277,9 @@ print(pair.var().item(), pair.var(correction=0).item(), round(pair.std().item(),
 # --8<-- [end:exercise-std]
 
 # --8<-- [start:exercise-nan-rows]
-measurements = torch.tensor([[1.0, 2.0, 3.0],
-                             [4.0, float("nan"), 6.0],
-                             [7.0, 8.0, 9.0]]).to(device)
+measurements = torch.tensor([[2.0, 5.0, 4.0],
+                             [1.0, float("nan"), 7.0],
+                             [6.0, 3.0, 0.0]]).to(device)
 broken_rows = measurements.isnan().any(dim=1)  # (3,): does the row hold a NaN?
 print(broken_rows)
 print(measurements[~broken_rows].mean(dim=0))  # keep the clean rows, then average

@@ -16,10 +16,11 @@ device = get_device()
 # --8<-- [start:one-d]
 x = torch.tensor(0.0, device=device, requires_grad=True)  # the starting guess
 learning_rate = 0.1
+print(f"{'step':>4} {'x':>7} {'f(x)':>9}")
 for step in range(21):
     f = (x - 3) ** 2  # the function to minimise; its minimum is at x = 3
-    if step % 5 == 0:
-        print(f"step {step:2d}: x = {x.item():.4f}  f(x) = {f.item():.6f}")
+    if step % 5 == 0:  # a table row every fifth step
+        print(f"{step:>4} {x.item():7.4f} {f.item():9.6f}")
     f.backward()  # x.grad = f'(x) = 2 (x - 3)
     with torch.no_grad():
         x -= learning_rate * x.grad  # step against the gradient

@@ -14,8 +14,8 @@ device = get_device()
 # --8<-- [end:setup]
 
 # --8<-- [start:mse-by-hand]
-predictions = torch.tensor([2.5, 3.0, 4.5, 5.0]).to(device)
-targets = torch.tensor([3.0, 3.0, 4.0, 7.0]).to(device)
+predictions = torch.tensor([1.5, 6.0, 2.0, 9.0]).to(device)
+targets = torch.tensor([2.0, 6.5, 2.0, 7.0]).to(device)
 
 squared_errors = (predictions - targets) ** 2
 print("squared errors:", squared_errors)
@@ -38,8 +38,8 @@ print("mean of all 24 squared errors:",
 # --8<-- [end:mse-batch]
 
 # --8<-- [start:reduction]
-predictions = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]).to(device)
-targets = torch.tensor([[1.5, 2.0], [3.0, 5.0], [5.0, 4.0]]).to(device)
+predictions = torch.tensor([[0.5, 1.5], [2.0, -1.0], [4.0, 3.0]]).to(device)
+targets = torch.tensor([[1.0, 1.5], [2.0, 0.0], [4.0, 5.0]]).to(device)
 
 per_element = F.mse_loss(predictions, targets, reduction="none")
 print(per_element)
@@ -140,10 +140,10 @@ for ax in axes:
 # --8<-- [end:figure-curves]
 
 # --8<-- [start:cross-entropy-indices]
-logits = torch.tensor([[2.0, 1.0, 0.1, -1.0],
+logits = torch.tensor([[0.4, 2.2, -0.3, -1.1],
                        [0.5, 2.5, 1.0, 0.0],
                        [1.0, 0.5, -0.5, 3.0]]).to(device)  # (batch 3, classes 4)
-classes = torch.tensor([0, 2, 3]).to(device)  # one class index per sample: int64
+classes = torch.tensor([1, 2, 3]).to(device)  # one class index per sample: int64
 
 per_sample = F.cross_entropy(logits, classes, reduction="none")
 log_probs = torch.log_softmax(logits, dim=1)
@@ -158,9 +158,9 @@ print("target dtype:", classes.dtype,
 
 # --8<-- [start:cross-entropy-probabilities]
 one_hot = F.one_hot(classes, num_classes=4).float()  # the classes as probabilities
-soft = torch.tensor([[0.7, 0.3, 0.0, 0.0],
-                     [0.0, 0.0, 1.0, 0.0],
-                     [0.0, 0.0, 0.5, 0.5]]).to(device)  # rows sum to 1
+soft = torch.tensor([[0.2, 0.8, 0.0, 0.0],
+                     [0.0, 0.1, 0.9, 0.0],
+                     [0.0, 0.0, 0.4, 0.6]]).to(device)  # rows sum to 1
 print(one_hot)
 print("one-hot floats:", round(F.cross_entropy(logits, one_hot).item(), 4))
 print("soft targets:  ", round(F.cross_entropy(logits, soft).item(), 4))
@@ -169,7 +169,7 @@ print("by hand:       ", round(by_hand.item(), 4))
 # --8<-- [end:cross-entropy-probabilities]
 
 # --8<-- [start:ignore-index]
-padded = torch.tensor([0, 2, -100]).to(device)  # -100: "no label here" (default)
+padded = torch.tensor([1, 2, -100]).to(device)  # -100: "no label here" (default)
 ignored = F.cross_entropy(logits, padded)
 first_two = F.cross_entropy(logits[:2], classes[:2])
 print("with the third ignored:", round(ignored.item(), 4))

@@ -155,7 +155,8 @@ print("test loss:", round(F.cross_entropy(logits, y_test).item(), 4),
 # --8<-- [start:confusion]
 pairs = y_test * 10 + predicted  # row: true digit, column: predicted digit
 confusion = torch.bincount(pairs, minlength=100).reshape(10, 10).cpu()
-print(confusion)
+for digit, row in enumerate(confusion.tolist()):  # one line per true digit
+    print(f"true {digit} ->", " ".join(f"{count:2d}" for count in row))
 print("correct (diagonal):", confusion.diag().sum().item(),
       "of", confusion.sum().item())
 off_diagonal = confusion - torch.diag(confusion.diag())
