@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from sample_project import REPO, SAMPLE, Project, marked_processes
+from sample_project import REPO, SAMPLE, Project, build_site, marked_processes
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """The repository's site, built strictly once for the whole run: the pytest-xdist workers
+    share one build (the first to get here builds it, the others wait on a lock)."""
+    given = os.environ.get("BROWSER_TEST_SITE")
+    if given:
+        folder = Path(given).resolve()
+        assert (folder / "index.html").is_file(), f"BROWSER_TEST_SITE={given} has no index.html"
+        return folder
+    shared = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):  # a pytest-xdist worker
+        shared = shared.parent  # the folder every worker's temporary folder lives in
+    folder = shared / "site"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "index.html").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            build_site(folder)
+    return folder
 
 
 @pytest.fixture
@@ -29,7 +51,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     left = [
         (pid, command)
         for pid, parent, command in marked_processes()
-        if not (parent == os.getpid() and "multiprocessing.forkserver" in command)
+        if not (
+            parent == os.getpid()
+            and (
+                "multiprocessing.forkserver" in command
+                or "multiprocessing.resource_tracker" in command
+            )
+        )
     ]
     if left:
         listing = "\n".join(f"  {pid}: {command[:120]}" for pid, command in left)

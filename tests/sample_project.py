@@ -7,10 +7,13 @@ import io
 import logging
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as load_mkdocs_config
 
@@ -147,3 +150,25 @@ def marked_processes() -> list[tuple[int, int, str]]:
         if fields[0] != b"Z":
             found.append((int(entry), int(fields[1]), command))
     return found
+
+
+def build_site(dest: Path) -> None:
+    """Build the repository's site strictly into ``dest``; fail with mkdocs' output if it fails."""
+    venv_python = REPO / ".venv" / "bin" / "python"
+    python = str(venv_python) if venv_python.exists() else sys.executable
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [python, "-m", "mkdocs", "build", "--strict", "-d", str(dest)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        output = (proc.stdout + proc.stderr).strip().splitlines()
+        pytest.fail(
+            f"mkdocs build --strict -d {dest} failed (exit {proc.returncode}); last lines:\n"
+            + "\n".join(output[-40:]),
+            pytrace=False,
+        )

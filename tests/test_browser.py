@@ -47,7 +47,6 @@ import html.parser
 import http.server
 import os
 import re
-import subprocess
 import sys
 import threading
 import warnings
@@ -58,6 +57,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+
+from sample_project import build_site
 
 pytestmark = pytest.mark.build
 
@@ -101,28 +102,6 @@ SEARCH_CASES = [
 # --------------------------------------------------------------------------- build and serve
 
 
-def build_site(dest: Path) -> None:
-    """Build the repository's site strictly into ``dest``; fail with mkdocs' output if it fails."""
-    venv_python = ROOT / ".venv" / "bin" / "python"
-    python = str(venv_python) if venv_python.exists() else sys.executable
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [python, "-m", "mkdocs", "build", "--strict", "-d", str(dest)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if proc.returncode != 0:
-        output = (proc.stdout + proc.stderr).strip().splitlines()
-        pytest.fail(
-            f"mkdocs build --strict -d {dest} failed (exit {proc.returncode}); last lines:\n"
-            + "\n".join(output[-40:]),
-            pytrace=False,
-        )
-
-
 def site_pages(site: Path) -> list[str]:
     """The URL path (relative to the site root, '' for the home page) of every built page."""
     pages = []
@@ -149,18 +128,6 @@ class _Server(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:  # a browser closing a connection
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    given = os.environ.get("BROWSER_TEST_SITE")
-    if given:
-        folder = Path(given).resolve()
-        assert (folder / "index.html").is_file(), f"BROWSER_TEST_SITE={given} has no index.html"
-        return folder
-    folder = tmp_path_factory.mktemp("site")
-    build_site(folder)
-    return folder
 
 
 @pytest.fixture(scope="session")
@@ -621,6 +588,32 @@ _RESULT_INDEX = """([expected, term]) => {
     return expected.includes(url.pathname) && (h === null || h === term.toLowerCase());
   });
 }"""
+
+
+def test_download_buttons_give_a_notebook_and_the_code(browser, base_url: str) -> None:
+    """A reader clicks "Download notebook" and "Download the code" under a chapter's title."""
+    import nbformat
+
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(base_url + "tensors/shape/")
+        buttons = page.locator("nav.docexec-downloads a")
+        assert buttons.all_inner_texts() == ["Download notebook", "Download the code"]
+        with page.expect_download() as notebook_download:
+            page.get_by_role("link", name="Download notebook").click()
+        notebook = nbformat.read(notebook_download.value.path(), as_version=4)
+        nbformat.validate(notebook)
+        assert notebook_download.value.suggested_filename == "shape.ipynb"
+        assert notebook.cells[0].source == "# Shape"
+        with page.expect_download() as code_download:
+            page.get_by_role("link", name="Download the code").click()
+        code = Path(code_download.value.path()).read_text(encoding="utf-8")
+        assert code_download.value.suggested_filename == "shape.py"
+        assert code.endswith((ROOT / "snippets" / "tensors" / "shape.py").read_text())
+    finally:
+        context.close()
 
 
 def test_search_lists_expected_chapter(

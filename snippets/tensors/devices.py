@@ -80,12 +80,6 @@ print("home:   ", home.device)
 print("same values after the round trip:", torch.equal(host, home))
 # --8<-- [end:move]
 
-# --8<-- [start:cuda-shortcut]
-# .cuda() means .to("cuda") and needs a CUDA GPU: guard it with torch.cuda.is_available()
-moved = host.cuda() if torch.cuda.is_available() else host.to(device)
-print("moved to:", moved.device)
-# --8<-- [end:cuda-shortcut]
-
 # --8<-- [start:figure-memory]
 fig, ax = plt.subplots(figsize=(8, 3.2))
 fig.set_label("Two boxes, CPU memory and GPU memory, each holding a tensor. An arrow labelled "
@@ -115,6 +109,12 @@ ax.set_xlim(-0.3, 10.3)
 ax.set_ylim(-0.2, 3.7)
 ax.axis("off")
 # --8<-- [end:figure-memory]
+
+# --8<-- [start:cuda-shortcut]
+# .cuda() means .to("cuda") and needs a CUDA GPU: guard it with torch.cuda.is_available()
+moved = host.cuda() if torch.cuda.is_available() else host.to(device)
+print("moved to:", moved.device)
+# --8<-- [end:cuda-shortcut]
 
 # --8<-- [start:same-object]
 weights = torch.ones(3)  # float32, on the CPU

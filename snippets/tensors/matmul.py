@@ -44,7 +44,6 @@ print("loops agree with @:", torch.equal(by_loops, totals))
 print(f"multiply-adds: {steps} = n*m*k = {n}*{m}*{k}")
 # --8<-- [end:by-hand]
 
-
 # --8<-- [start:figure-product]
 def draw_grid(ax, x, y, rows, cols, color, label, highlight=()):
     """Draw a rows x cols grid of cells with its lower-left corner at (x, y)."""
@@ -108,25 +107,6 @@ stack = torch.zeros(5, 2, 3)  # a batch of five 2 x 3 matrices
 print(tuple(stack.mT.shape), tuple(stack.transpose(-2, -1).shape))  # swap only the last two
 # --8<-- [end:transpose]
 
-# --8<-- [start:four-functions]
-print(torch.equal(orders @ catalogue, torch.matmul(orders, catalogue)))
-print(torch.equal(orders @ catalogue, torch.mm(orders, catalogue)))
-
-left = torch.arange(24.0).reshape(4, 2, 3).to(device)  # four 2 x 3 matrices
-right = torch.arange(24.0).reshape(4, 3, 2).to(device)  # four 3 x 2 matrices
-print(torch.equal(left @ right, torch.bmm(left, right)), tuple(torch.bmm(left, right).shape))
-print(torch.allclose(torch.einsum("bik,bkj->bij", left, right), left @ right))  # index letters
-# --8<-- [end:four-functions]
-
-# --8<-- [start:mm-3d]
-torch.mm(left, right)
-# --8<-- [end:mm-3d]
-
-# --8<-- [start:bmm-no-broadcast]
-one_matrix = torch.ones(3, 2, device=device)
-torch.bmm(left, one_matrix)
-# --8<-- [end:bmm-no-broadcast]
-
 # --8<-- [start:matrix-vector]
 grid = torch.tensor([[2.0, 0.0, 1.0],
                      [1.0, 3.0, -1.0]]).to(device)  # (2, 3)
@@ -149,6 +129,25 @@ print(d, "shape:", tuple(d.shape))
 print(torch.dot(u, w).item(), (u * w).sum().item())
 # --8<-- [end:dot-product]
 
+# --8<-- [start:four-functions]
+print(torch.equal(orders @ catalogue, torch.matmul(orders, catalogue)))
+print(torch.equal(orders @ catalogue, torch.mm(orders, catalogue)))
+
+left = torch.arange(24.0).reshape(4, 2, 3).to(device)  # four 2 x 3 matrices
+right = torch.arange(24.0).reshape(4, 3, 2).to(device)  # four 3 x 2 matrices
+print(torch.equal(left @ right, torch.bmm(left, right)), tuple(torch.bmm(left, right).shape))
+print(torch.allclose(torch.einsum("bik,bkj->bij", left, right), left @ right))  # index letters
+# --8<-- [end:four-functions]
+
+# --8<-- [start:mm-3d]
+torch.mm(left, right)
+# --8<-- [end:mm-3d]
+
+# --8<-- [start:bmm-no-broadcast]
+one_matrix = torch.ones(3, 2, device=device)
+torch.bmm(left, one_matrix)
+# --8<-- [end:bmm-no-broadcast]
+
 # --8<-- [start:batched]
 products = left @ right  # (4, 2, 3) @ (4, 3, 2)
 print(tuple(products.shape))
@@ -169,7 +168,6 @@ many = torch.randn(5, 1, 3, 4).to(device)
 others = torch.randn(6, 4, 2).to(device)
 print(tuple((many @ others).shape))
 # --8<-- [end:batched-broadcast]
-
 
 # --8<-- [start:figure-batched]
 def draw_stack(ax, x, rows, cols, depth, color, label, dashed_from=None):

@@ -42,14 +42,6 @@ for name, (path, losses) in runs.items():
           f"{losses[-1]:9.4g} after 30 steps, w = ({a:.3f}, {b:.3f})")
 # --8<-- [end:three-rates]
 
-# --8<-- [start:factors]
-for lr in rates.values():
-    along_0, along_1 = 1 - lr * 1, 1 - lr * 10  # one step multiplies w[i] by these
-    print(f"lr {lr:<4}: w[0] times {along_0:5.2f} per step,"
-          f" w[1] times {along_1:5.2f}")
-print("largest stable learning rate: 2 / 10 =", 2 / 10)
-# --8<-- [end:factors]
-
 # --8<-- [start:figure-paths]
 fig, axes = plt.subplots(1, 3, figsize=(8, 2.8), layout="constrained", sharey=True)
 fig.set_label("Three contour plots of the same elongated bowl, each with a "
@@ -89,6 +81,14 @@ ax.set_xlabel("step")
 ax.set_ylabel("loss")
 ax.legend(fontsize=9)
 # --8<-- [end:figure-losses]
+
+# --8<-- [start:factors]
+for lr in rates.values():
+    along_0, along_1 = 1 - lr * 1, 1 - lr * 10  # one step multiplies w[i] by these
+    print(f"lr {lr:<4}: w[0] times {along_0:5.2f} per step,"
+          f" w[1] times {along_1:5.2f}")
+print("largest stable learning rate: 2 / 10 =", 2 / 10)
+# --8<-- [end:factors]
 
 # --8<-- [start:diabetes]
 X, y = load_diabetes(return_X_y=True)

@@ -79,31 +79,6 @@ for row in ([10.0, 1.0, 0.5], [1.0, 0.9, 0.8], [101.0, 100.9, 100.8]):
     print(f"logits {row}: top probability {probabilities.max().item():.2%}")
 # --8<-- [end:margins]
 
-# --8<-- [start:binary]
-scores = torch.tensor([-3.0, -1.0, 0.0, 1.0, 3.0]).to(device)  # a logit per sample
-p = torch.sigmoid(scores)  # probability of the positive class
-print("sigmoid:", torch.round(p, decimals=4))
-two_logits = torch.stack([torch.zeros_like(scores), scores], dim=1)  # (5, 2)
-print("softmax of [0, z], class 1:",
-      torch.round(torch.softmax(two_logits, dim=1)[:, 1], decimals=4))
-print("predicted class (logit > 0):", (scores > 0).long())
-# --8<-- [end:binary]
-
-# --8<-- [start:log-odds]
-p = torch.tensor([0.1, 0.5, 0.8, 0.9, 0.99]).to(device)
-odds = p / (1 - p)
-print("probability:", p)
-print("odds:       ", torch.round(odds, decimals=3))
-print("log-odds:   ", torch.round(torch.log(odds), decimals=4))
-print("torch.logit:", torch.round(torch.logit(p), decimals=4))
-z = torch.logit(torch.tensor(0.8))  # odds 4 to 1
-for step in (0.0, math.log(2)):  # add ln 2 to the logit...
-    q = torch.sigmoid(z + step)
-    odds = q / (1 - q)
-    print(f"logit {(z + step).item():.4f}: p = {q.item():.4f},"
-          f" odds = {odds.item():.2f}")
-# --8<-- [end:log-odds]
-
 # --8<-- [start:figure-logits]
 fig, axes = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
 fig.set_label("Left: bars of the softmax probabilities of the logits 2, 1 and 0.1 "
@@ -129,6 +104,31 @@ for mark in (-3.0, 0.0, 3.0):
 axes[1].set_xlabel("logit z")
 axes[1].set_ylabel("sigmoid(z)")
 # --8<-- [end:figure-logits]
+
+# --8<-- [start:binary]
+scores = torch.tensor([-3.0, -1.0, 0.0, 1.0, 3.0]).to(device)  # a logit per sample
+p = torch.sigmoid(scores)  # probability of the positive class
+print("sigmoid:", torch.round(p, decimals=4))
+two_logits = torch.stack([torch.zeros_like(scores), scores], dim=1)  # (5, 2)
+print("softmax of [0, z], class 1:",
+      torch.round(torch.softmax(two_logits, dim=1)[:, 1], decimals=4))
+print("predicted class (logit > 0):", (scores > 0).long())
+# --8<-- [end:binary]
+
+# --8<-- [start:log-odds]
+p = torch.tensor([0.1, 0.5, 0.8, 0.9, 0.99]).to(device)
+odds = p / (1 - p)
+print("probability:", p)
+print("odds:       ", torch.round(odds, decimals=3))
+print("log-odds:   ", torch.round(torch.log(odds), decimals=4))
+print("torch.logit:", torch.round(torch.logit(p), decimals=4))
+z = torch.logit(torch.tensor(0.8))  # odds 4 to 1
+for step in (0.0, math.log(2)):  # add ln 2 to the logit...
+    q = torch.sigmoid(z + step)
+    odds = q / (1 - q)
+    print(f"logit {(z + step).item():.4f}: p = {q.item():.4f},"
+          f" odds = {odds.item():.2f}")
+# --8<-- [end:log-odds]
 
 # --8<-- [start:stability]
 logits = torch.tensor([0.0, 120.0]).to(device)  # a very confident model

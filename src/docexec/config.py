@@ -53,6 +53,17 @@ class Config:
     """Resident memory one snippet file (with its child processes) may use before it is stopped."""
     max_output_chars: int = 20_000
     """Characters of output kept per section; the rest is counted and dropped while it runs."""
+    notebooks: bool = True
+    """Write a notebook of every page with includes, its snippet files and the helpers' wheel
+    into the site's ``downloads/`` folder; ``DOCEXEC_NOTEBOOKS=0`` turns it off for one run."""
+    notebooks_repository: str = ""
+    """``owner/name`` of the public GitHub repository the notebooks are published to; with it,
+    every chapter gets an "Open in Colab" button. Empty: no button."""
+    notebooks_branch: str = "notebooks"
+    """The branch of ``notebooks_repository`` that holds ``downloads/notebooks/``."""
+    labs_dir: Path = Path("snippets/labs")
+    """Folder (inside the snippets folder) of the labs: jupytext percent files, one per part of
+    the site, each rendered as the page ``labs/<name>.ipynb``."""
     execute: bool = True
     """Run the snippets; ``DOCEXEC_EXECUTE=0`` renders the recorded outputs instead."""
     force: bool = False
@@ -62,6 +73,7 @@ class Config:
         self.root = self.root.resolve()
         self.snippets_dir = (self.root / self.snippets_dir).resolve()
         self.cache_dir = (self.root / self.cache_dir).resolve()
+        self.labs_dir = (self.root / self.labs_dir).resolve()
         self.helpers = [(self.root / h).resolve() for h in self.helpers]
         if self.workers <= 0:
             self.workers = min(4, os.cpu_count() or 1)
@@ -106,10 +118,12 @@ def load_config(root: Path, **overrides: Any) -> Config:
     values: dict[str, Any] = {}
     for name, value in table.items():
         values[name] = [Path(v) for v in value] if name == "helpers" else value
-        if name in {"snippets_dir", "cache_dir"}:
+        if name in {"snippets_dir", "cache_dir", "labs_dir"}:
             values[name] = Path(value)
     if "DOCEXEC_EXECUTE" in os.environ and os.environ["DOCEXEC_EXECUTE"].strip():
         values["execute"] = _truthy(os.environ["DOCEXEC_EXECUTE"])
+    if os.environ.get("DOCEXEC_NOTEBOOKS", "").strip():
+        values["notebooks"] = _truthy(os.environ["DOCEXEC_NOTEBOOKS"])
     if _truthy(os.environ.get("DOCEXEC_FORCE", "")):
         values["force"] = True
     values.update(overrides)

@@ -4,11 +4,16 @@ One job per event:
 
 - ``on_config``: read ``[tool.docexec]``, compute every snippet's cache key and start the stale
   files at once, so torch is imported (in the warm worker) while MkDocs reads pages;
+- ``on_files``: add each lab (a jupytext percent file in the labs folder) as the notebook page
+  ``labs/<name>.ipynb``, which mkdocs-jupyter renders (`docexec.labs`);
+- ``on_pre_page``: write a lab's notebook, with the executor's outputs, before it is rendered;
 - ``on_page_markdown``: for each include, show the section's code (from the executor's own parse
   of the file) and replace the recorded output with a placeholder, after `verify` has judged it;
-- ``on_page_content``: put the rendered outputs in place of the placeholders;
-- ``on_post_build``: write the figures, evict stale cache entries, check that no snippet touched
-  the source tree, and fail once, listing every failure of the build;
+- ``on_page_content``: put the rendered outputs in place of the placeholders, and the
+  "Download notebook / Download the code / Open in Colab" buttons under the title;
+- ``on_post_build``: write the figures, the notebooks, the code and the helpers' wheel
+  (`docexec.downloads`), evict stale cache entries, check that no snippet touched the source
+  tree, and fail once, listing every failure of the build;
 - ``on_serve``: watch snippets and helpers itself, so that an edit re-runs only the files it
   affects and re-renders only their pages (`docexec.serve`).
 
@@ -34,17 +39,20 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from docexec.config import Config, load_config
+from docexec.downloads import Downloads
 from docexec.errors import DocexecError
 from docexec.executor import Executor
 from docexec.guard import Snapshot, changes, snapshot
 from docexec.pages import Include, parse_page
+from docexec.pages import Page as ParsedPage
 from docexec.render import (
+    after_title,
     failure_html,
     fold_code_before,
     output_html,
@@ -109,6 +117,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self.pending: dict[str, tuple[Page, list[Include], dict[int, Include]]] = {}
         self.futures: dict[str, Future[FileResult]] = {}
         self.before: Snapshot = {}
+        self.parsed: dict[str, tuple[Page, ParsedPage]] = {}  # pages with includes, as written
+        self.downloads = Downloads(settings, self.executor)
         if settings.execute:
             self.before = snapshot(settings.source_dirs)
             try:
@@ -117,12 +127,52 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 raise PluginError(str(exc)) from exc
         return config
 
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for uri in self.downloads.lab_pages():
+            # A real file in a folder of its own (not File.generated): mkdocs-jupyter wraps it.
+            folder = str(self.downloads.lab_folder)
+            files.append(File(uri, folder, config.site_dir, config.use_directory_urls))
+        return files
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.downloads.is_lab(page.file.src_uri):
+            try:
+                self.downloads.write_lab_page(page.file.src_uri, self.futures, self._site())
+            except DocexecError as exc:
+                self._fail(str(exc))
+        return page
+
+    def _site(self) -> Any:
+        from docexec.notebooks import Site
+
+        config = self.mkdocs_config
+        base = (config.site_url or "").rstrip("/") + "/"
+        autorefs = config.plugins.get("autorefs")
+
+        def doc_url(path: str) -> str | None:
+            file = self.files.get_file_from_path(path)
+            return file.url if file is not None else None
+
+        def ref_url(identifier: str) -> str | None:
+            try:
+                return str(autorefs.get_item_url(identifier)[0]) if autorefs else None
+            except KeyError:
+                return None
+
+        return Site(
+            name=config.site_name,
+            url=base,
+            doc_url=doc_url,
+            ref_url=ref_url,
+            wheels=self.downloads.wheel_urls(base),
+        )
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        self.nav = nav
+        self.nav, self.mkdocs_config, self.files = nav, config, files
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        self.env, self.mkdocs_config, self.files = env, config, files
+        self.env = env
         return env
 
     def on_serve(
@@ -156,7 +206,9 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
             return f'!!! failure "This page could not be built"\n\n    {exc}\n\n' + markdown
         for include in parsed.includes:
             self.pages_by_snippet.setdefault(include.snippet, {})[page.file.src_uri] = page
-        lines = parsed.lines
+        if parsed.includes:
+            self.parsed[page.file.src_uri] = (page, parsed)
+        lines = list(parsed.lines)
         blocks: dict[int, str] = {}
         figure_blocks: list[int] = []
         provenances: list[Provenance] = []
@@ -307,6 +359,11 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         return html, bool(figures)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        if self.downloads.is_lab(uri):
+            html = self.downloads.lab_html(html)
+        if self.settings.notebooks and (uri in self.parsed or self.downloads.is_lab(uri)):
+            html = after_title(html, self.downloads.buttons_html(uri, page.url, self.parsed))
         blocks = self.blocks.pop(page.file.src_uri, {})
         for number in self.figure_blocks.pop(page.file.src_uri, []):
             html = fold_code_before(html, f"<p>DOCEXEC-{self.nonce}-{number}</p>")
@@ -345,6 +402,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         if self.settings.execute:
             for future in self.futures.values():
                 future.exception()  # wait for every file, included or not
+        if self.settings.notebooks:
+            self._write_downloads(self.parsed)
             assert self.executor is not None
             removed = self.executor.cache.evict(set(self.futures))
             if removed:
@@ -370,6 +429,12 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 f"above):\n{summary}"
             )
 
+    def _write_downloads(self, pages: dict[str, tuple[Page, ParsedPage]]) -> None:
+        for problem in self.downloads.write(
+            Path(self.mkdocs_config.site_dir), pages, self.futures, self._site()
+        ):
+            self._fail(problem)
+
     # ---------------------------------------------------------------------------------- serve
 
     def _affected(self, changed: set[Path], executor: Executor) -> set[str] | None:
@@ -378,6 +443,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         modules = {path.resolve(): name for name, path in executor.helpers.modules.items()}
         affected: set[str] = set()
         for path in changed:
+            if path.resolve().is_relative_to(self.settings.labs_dir):
+                return None  # a lab is a page of its own: rebuild the site
             if path.resolve().is_relative_to(snippets_dir):
                 if not path.exists():
                     return None  # a deleted or renamed file: pages must be checked again
@@ -422,6 +489,10 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 _populate_page(page, config, files)
                 _build_page(page, config, files.documentation_pages(), self.nav, self.env)
             self._write_figures(Path(config.site_dir))
+            if self.settings.notebooks:
+                self._write_downloads(
+                    {uri: self.parsed[uri] for uri in pages if uri in self.parsed}
+                )
             reload_browsers(self.server)
             log.info(
                 "docexec: re-ran %s and rebuilt %s in %.1f s",

@@ -153,3 +153,28 @@ def fold_code_before(
         f"<summary>{html.escape(summary)}</summary>"
         f"{html_text[start:end]}</details>{html_text[end:]}"
     )
+
+
+def downloads_html(links: list[tuple[str, str, bool]]) -> str:
+    """The row of buttons under a chapter's title: ``(label, href, is_download)`` each."""
+    buttons = []
+    for number, (label, href, download) in enumerate(links):
+        kind = "md-button md-button--primary" if number == 0 else "md-button"
+        extra = " download" if download else ' rel="noopener"'
+        buttons.append(
+            f'<a class="{kind}" href="{html.escape(href)}"{extra}>{html.escape(label)}</a>'
+        )
+    return (
+        '<nav class="docexec-downloads" aria-label="Take this chapter with you">'
+        + "".join(buttons)
+        + "</nav>"
+    )
+
+
+def after_title(html_text: str, block: str) -> str:
+    """``block`` inserted right after the page's ``<h1>`` (or first, when there is none)."""
+    end = html_text.find("</h1>")
+    if end < 0:
+        return block + html_text
+    end += len("</h1>")
+    return html_text[:end] + block + html_text[end:]

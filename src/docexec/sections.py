@@ -10,6 +10,9 @@ This module is the one reader of those markers: the code a page shows and the co
 runs both come from `split_sections`, so they cannot disagree. A line that mentions ``--8<--``
 in any other form is an error naming the file and line. Code outside every section runs too, in
 file order, as an unnamed chunk. Sections may not nest or overlap.
+
+A file with no section markers and ``# %%`` cell lines (a lab, in jupytext's percent format) is
+split into one chunk per cell instead: ``cell-1``, ``cell-2``, ...
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from docexec.errors import DocexecError
 
+CELL_MARKER = re.compile(r"^# %%(?:[ \t]|$)")  # a jupytext percent cell (labs)
 MARKER = re.compile(r"^# --8<-- \[(?P<kind>start|end):(?P<name>[a-z0-9][a-z0-9_-]*)\]$")
 LOOKS_LIKE_MARKER = re.compile(r"-8<-|#\s*\[(?:start|end):")
 
@@ -53,6 +57,11 @@ def read_source(path: Path) -> str:
 def split_sections(path: Path, text: str | None = None) -> list[Chunk]:
     """Return the file's chunks in order, raising `DocexecError` on a malformed marker."""
     text = read_source(path) if text is None else text
+    lines = text.splitlines()
+    if any(CELL_MARKER.match(line) for line in lines) and not any(
+        LOOKS_LIKE_MARKER.search(line) for line in lines
+    ):
+        return split_cells(text)
     chunks: list[Chunk] = []
     seen: set[str] = set()
     current: str | None = None
@@ -106,6 +115,26 @@ def split_sections(path: Path, text: str | None = None) -> list[Chunk]:
             f"[end:{current}]'"
         )
     flush(0)
+    return chunks
+
+
+def split_cells(text: str) -> list[Chunk]:
+    """A jupytext percent file (a lab, with no section markers): one chunk per ``# %%`` cell,
+    named ``cell-1``, ``cell-2``, ... in file order; lines before the first cell are unnamed."""
+    chunks: list[Chunk] = []
+    name: str | None = None
+    first, count = 1, 0
+    buffer: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if CELL_MARKER.match(line):
+            if name is not None or any(b.strip() for b in buffer):
+                chunks.append(Chunk(name, first, "\n".join(buffer) + "\n"))
+            count += 1
+            name, first, buffer = f"cell-{count}", number + 1, []
+        else:
+            buffer.append(line)
+    if name is not None or any(b.strip() for b in buffer):
+        chunks.append(Chunk(name, first, "\n".join(buffer) + "\n"))
     return chunks
 
 

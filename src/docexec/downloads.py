@@ -1,0 +1,262 @@
+"""What a reader can take away from the site, written into ``site/downloads/`` by each build.
+
+- ``downloads/notebooks/<page>.ipynb``: each page with includes as a notebook
+  (`docexec.notebooks`), with this build's outputs;
+- ``downloads/notebooks/labs/<name>.ipynb``: each lab, the reader's version (`docexec.labs`);
+- ``downloads/code/<snippet>.py``: each included snippet file, which runs with ``python``;
+- ``downloads/<package>-<version>-py3-none-any.whl``: each helper package, which the notebooks'
+  first cell installs when it is missing (`docexec.wheel`).
+
+Pages get a row of buttons under their title: "Download notebook", "Download the code" and, when
+``notebooks_repository`` is configured, "Open in Colab".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from concurrent.futures import Future
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from docexec.config import Config
+from docexec.errors import DocexecError
+from docexec.executor import Executor
+from docexec.labs import lab_notebook
+from docexec.notebooks import LinkRewriter, Site, chapter_notebook, colab_url
+from docexec.pages import Page as ParsedPage
+from docexec.render import downloads_html
+from docexec.results import FileResult
+from docexec.sections import Chunk, read_source, split_sections
+from docexec.wheel import Wheel, build_wheel, project_metadata
+
+# What nbconvert's template would load from CDNs: MathJax, and mermaid (when a cell has a diagram).
+MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", flags=re.S)
+MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid.*?</script>', re.S)
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", flags=re.S)
+INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n<>]+?)(?<!\s)\$(?![\w$])")
+CODE_AREA = re.compile(r'(<div class="highlight-ipynb[^"]*")>')
+MARKDOWN_CELL = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', flags=re.S
+)
+
+
+def validate(notebook: dict[str, Any], name: str) -> None:
+    """Check ``notebook`` against the nbformat schema."""
+    import nbformat
+
+    try:
+        nbformat.validate(nbformat.from_dict(notebook))
+    except nbformat.ValidationError as exc:
+        raise DocexecError(f"{name}: the generated notebook is not valid nbformat: {exc}") from exc
+
+
+def write_json(path: Path, notebook: dict[str, Any]) -> None:
+    """Write a notebook atomically (parallel builds share the labs' folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.chmod(temporary, 0o644)  # mkstemp makes it private; the site is served to everyone
+    os.replace(temporary, path)
+
+
+def result_of(futures: dict[str, Future[FileResult]], snippet: str) -> FileResult | None:
+    future = futures.get(snippet)
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except DocexecError:
+        return None  # the build reports it where the file is included
+
+
+class Downloads:
+    """Notebooks, code, labs and wheels of one build."""
+
+    def __init__(self, config: Config, executor: Executor) -> None:
+        self.config, self.executor = config, executor
+        self.lab_notebooks: dict[str, dict[str, Any]] = {}  # lab page uri -> reader's version
+
+    # ------------------------------------------------------------------------------ where
+
+    def lab_sources(self) -> dict[str, Path]:
+        """Lab page (``labs/<name>.ipynb``) -> its percent file."""
+        folder = self.config.labs_dir
+        if not folder.is_dir():
+            return {}
+        return {f"labs/{path.stem}.ipynb": path for path in sorted(folder.glob("*.py"))}
+
+    @property
+    def lab_folder(self) -> Path:
+        """Where the labs' pages are written for mkdocs-jupyter, as ``labs/<name>.ipynb``."""
+        return self.config.cache_dir / "pages"
+
+    def lab_pages(self) -> dict[str, Path]:
+        """Lab page -> the notebook file mkdocs-jupyter renders (written by `write_lab_page`)."""
+        return {uri: self.lab_folder / uri for uri in self.lab_sources()}
+
+    def is_lab(self, uri: str) -> bool:
+        return uri.startswith("labs/") and uri in self.lab_sources()
+
+    @staticmethod
+    def notebook_uri(page_uri: str) -> str:
+        return "downloads/notebooks/" + re.sub(r"\.(md|ipynb)$", "", page_uri) + ".ipynb"
+
+    @staticmethod
+    def code_uri(snippet: str) -> str:
+        return f"downloads/code/{snippet}"
+
+    def colab(self, page_uri: str) -> str | None:
+        """The "Open in Colab" address, when a repository for the notebooks is configured."""
+        if not self.config.notebooks_repository:
+            return None
+        path = self.notebook_uri(page_uri).removeprefix("downloads/notebooks/")
+        return colab_url(self.config.notebooks_repository, self.config.notebooks_branch, path)
+
+    # ------------------------------------------------------------------------------ wheels
+
+    @cached_property
+    def wheels(self) -> dict[str, Wheel]:
+        version, requires = project_metadata(self.config.root)
+        return {
+            package.name: build_wheel(package, version=version, requires=requires)
+            for package in self.config.helpers
+        }
+
+    def wheel_urls(self, base: str) -> dict[str, str]:
+        return {name: f"{base}downloads/{wheel.filename}" for name, wheel in self.wheels.items()}
+
+    def helpers_used(self, sources: list[str]) -> list[str]:
+        """The helper packages that these sources import (directly or not)."""
+        names = {
+            module.split(".")[0]
+            for source in sources
+            for module in self.executor.helpers.dependencies(source)
+        }
+        return sorted(names & set(self.wheels))
+
+    # ------------------------------------------------------------------------------ pages
+
+    def buttons_html(
+        self, uri: str, page_url: str, parsed: dict[str, tuple[Page, ParsedPage]]
+    ) -> str:
+        links: list[tuple[str, str, bool]] = [
+            ("Download notebook", get_relative_url(self.notebook_uri(uri), page_url), True)
+        ]
+        if uri in parsed:
+            snippets = sorted({include.snippet for include in parsed[uri][1].includes})
+            for snippet in snippets:
+                label = "Download the code" if len(snippets) == 1 else f"Download {snippet}"
+                links.append((label, get_relative_url(self.code_uri(snippet), page_url), True))
+        colab = self.colab(uri)
+        if colab:
+            links.append(("Open in Colab", colab, False))
+        return downloads_html(links)
+
+    def write_lab_page(self, uri: str, futures: dict[str, Future[FileResult]], site: Site) -> None:
+        """Write the reader's version of a lab, with outputs, where mkdocs-jupyter reads it."""
+        path = self.lab_sources()[uri]
+        snippet = path.relative_to(self.config.snippets_dir).as_posix()
+        label = self.config.snippet_label(snippet)
+        result = result_of(futures, snippet) if self.config.execute else None
+        if result is not None:
+            if result.crash:
+                raise DocexecError(f"{label} {result.crash}")
+            for section in result.sections:
+                if section.error is not None:
+                    raise DocexecError(
+                        f"{label}:{section.error.line}: {section.name} of the lab raised "
+                        f"{section.error.summary()}; with its solutions a lab must run cleanly\n"
+                        f"{section.error.traceback}"
+                    )
+        install = {name: site.wheels[name] for name in self.helpers_used([read_source(path)])}
+        page_url = uri.removesuffix(".ipynb") + "/"
+        up = "../" * page_url.count("/")
+
+        def version(base: str | None) -> dict[str, Any]:
+            links = LinkRewriter(site, uri, page_url, base)
+            return lab_notebook(
+                path, result, solutions=False, label=label, install=install, links=links
+            )
+
+        on_site, download = version(up), version(None)  # relative links / the site's address
+        validate(download, label)
+        self.lab_notebooks[uri] = download
+        write_json(self.lab_pages()[uri], on_site)
+
+    @staticmethod
+    def lab_html(html: str) -> str:
+        """A lab page rendered by mkdocs-jupyter, offline-clean: its math is left to the site's
+        KaTeX, and the scripts that would load MathJax and mermaid from CDNs are removed."""
+        html = MERMAID.sub("", MATHJAX.sub("", html))
+
+        def math(match: re.Match[str]) -> str:
+            body = DISPLAY_MATH.sub(r'<div class="arithmatex">\\[\1\\]</div>', match.group(2))
+            body = INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', body)
+            return match.group(1) + body + match.group(3)
+
+        html = MARKDOWN_CELL.sub(math, html)
+        # Code that may scroll sideways must be reachable by keyboard (axe: scrollable-region).
+        return CODE_AREA.sub(r'\1 tabindex="0" role="region" aria-label="Code">', html)
+
+    def write(
+        self,
+        site_dir: Path,
+        pages: dict[str, tuple[Page, ParsedPage]],
+        futures: dict[str, Future[FileResult]],
+        site: Site,
+    ) -> list[str]:
+        """Write the downloads of ``pages`` (and the labs and wheels); return the problems."""
+        problems: list[str] = []
+        for wheel in self.wheels.values():
+            (site_dir / "downloads").mkdir(parents=True, exist_ok=True)
+            (site_dir / "downloads" / wheel.filename).write_bytes(wheel.data)
+        chunks: dict[str, list[Chunk]] = {}
+        for uri, (page, parsed) in sorted(pages.items()):
+            snippets = sorted({include.snippet for include in parsed.includes})
+            try:
+                for snippet in snippets:
+                    if snippet not in chunks:
+                        chunks[snippet] = split_sections(self.executor.path(snippet))
+            except (OSError, DocexecError):
+                continue  # the page already reports its broken include
+            sources = [read_source(self.executor.path(s)) for s in snippets]
+            try:
+                notebook = chapter_notebook(
+                    parsed,
+                    page_src=uri,
+                    page_url=page.url,
+                    chunks=chunks,
+                    results={s: r for s in snippets if (r := result_of(futures, s)) is not None},
+                    site=site,
+                    helpers_used=self.helpers_used(sources),
+                )
+                validate(notebook, str(parsed.path))
+            except DocexecError as exc:
+                problems.append(str(exc))
+                continue
+            write_json(site_dir / self.notebook_uri(uri), notebook)
+            for snippet, source in zip(snippets, sources, strict=True):
+                target = site_dir / self.code_uri(snippet)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(self.code_file(snippet, source, page.url, site), "utf-8")
+        for uri, notebook in self.lab_notebooks.items():
+            write_json(site_dir / self.notebook_uri(uri), notebook)
+        return problems
+
+    def code_file(self, snippet: str, source: str, page_url: str, site: Site) -> str:
+        """A snippet file as a reader downloads it: where it comes from and what it needs."""
+        packages = self.helpers_used([source])
+        header = [f"# The code of {site.url}{page_url}, as the site runs it."]
+        if packages:
+            wheels = " ".join(site.wheels[p] for p in packages)
+            header.append(f"# Needs torch, matplotlib and the site's helpers: pip install {wheels}")
+        return "\n".join(header) + "\n\n" + source
