@@ -15,6 +15,9 @@ and the scenarios, each a median of ``--runs`` runs, printed with its target:
 - one-snippet edit (one file runs again)         <= F + that file's run time + 0.5 s
 - serve: edit a snippet until its output is served  <= 1.5 s + that file's run time
 - ``make test`` without the browser suite (``--suite``, once)  <= 3 L + 60 s
+
+and what the notebooks (``site/downloads``: a notebook per chapter, the labs' downloads, the
+helpers' wheel) add to a cold and a no-change build: the same builds with ``DOCEXEC_NOTEBOOKS=0``.
 """
 
 from __future__ import annotations
@@ -91,8 +94,8 @@ def run(command: list[str], root: Path, env: dict[str, str] | None = None) -> fl
     return seconds
 
 
-def build(root: Path, config: str = "mkdocs.yml") -> float:
-    return run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], root)
+def build(root: Path, config: str = "mkdocs.yml", env: dict[str, str] | None = None) -> float:
+    return run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], root, env)
 
 
 def loop(root: Path, snippets: list[str]) -> tuple[float, dict[str, float], float]:
@@ -207,7 +210,8 @@ def main(argv: list[str] | None = None) -> None:
             p.relative_to(root / "snippets").as_posix() for p in (root / "snippets").rglob("*.py")
         )
         rows: dict[str, list[float]] = {
-            k: [] for k in ("F", "L", "L_plain", "cold", "nochange", "edit", "serve")
+            k: []
+            for k in ("F", "L", "L_plain", "cold", "nochange", "edit", "serve", "cold0", "same0")
         }
         file_times: list[float] = []
         for number in range(1, args.runs + 1):
@@ -219,6 +223,9 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(root / ".cache", ignore_errors=True)
             rows["cold"].append(build(root))
             rows["nochange"].append(build(root))
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+            rows["cold0"].append(build(root, env={"DOCEXEC_NOTEBOOKS": "0"}))
+            rows["same0"].append(build(root, env={"DOCEXEC_NOTEBOOKS": "0"}))
             edited = root / "snippets" / args.edit
             edited.write_text(edited.read_text() + f"\n# bench edit {number}\n")
             rows["edit"].append(build(root))
@@ -276,6 +283,14 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"{name:<36}{value:>9.2f}{target:>10.2f}  {formula:<16}{value / target:>6.2f}  "
             f"{'yes' if value <= target else 'NO'}"
+        )
+    print("what the notebooks add (the same builds with DOCEXEC_NOTEBOOKS=0):")
+    for name, with_, without in (
+        ("cold build", medians["cold"], medians["cold0"]),
+        ("no-change rebuild", medians["nochange"], medians["same0"]),
+    ):
+        print(
+            f"  {name:<34}{with_:>9.2f} s with, {without:.2f} s without: {with_ - without:+.2f} s"
         )
 
 
