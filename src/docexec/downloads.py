@@ -13,6 +13,8 @@ Pages get a row of buttons under their title: "Download notebook", "Download the
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import re
@@ -37,6 +39,7 @@ from docexec.sections import Chunk, read_source, split_sections
 from docexec.wheel import Wheel, build_wheel, project_metadata
 
 # What nbconvert's template would load from CDNs: MathJax, and mermaid (when a cell has a diagram).
+NOTEBOOK_FORMAT = "docexec-notebook-1"  # change it when the notebooks' make-up changes
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", flags=re.S)
 MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid.*?</script>', re.S)
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", flags=re.S)
@@ -57,15 +60,43 @@ def validate(notebook: dict[str, Any], name: str) -> None:
         raise DocexecError(f"{name}: the generated notebook is not valid nbformat: {exc}") from exc
 
 
+def notebook_text(notebook: dict[str, Any]) -> str:
+    return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def write_json(path: Path, notebook: dict[str, Any]) -> None:
-    """Write a notebook atomically (parallel builds share the labs' folder)."""
+    write_atomic(path, notebook_text(notebook))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file atomically (parallel builds share the cache and the labs' folder)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         stream.write(text)
     os.chmod(temporary, 0o644)  # mkstemp makes it private; the site is served to everyone
     os.replace(temporary, path)
+
+
+def notebook_key(
+    uri: str,
+    url: str,
+    parsed: ParsedPage,
+    sources: list[str],
+    results: dict[str, FileResult],
+    site: Site,
+) -> str:
+    """A hash of everything a chapter's notebook is made from."""
+    made_from = [
+        NOTEBOOK_FORMAT,
+        uri,
+        url,
+        "\n".join(parsed.lines),
+        sources,
+        sorted((s, r.key, r.provenance.date, r.provenance.device) for s, r in results.items()),
+        [site.name, site.url, sorted(site.wheels.items()), site.links],
+    ]
+    return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
 
 
 def result_of(futures: dict[str, Future[FileResult]], snippet: str) -> FileResult | None:
@@ -120,6 +151,10 @@ class Downloads:
             return None
         path = self.notebook_uri(page_uri).removeprefix("downloads/notebooks/")
         return colab_url(self.config.notebooks_repository, self.config.notebooks_branch, path)
+
+    @property
+    def notebook_cache(self) -> Path:
+        return self.config.cache_dir / "notebooks"
 
     # ------------------------------------------------------------------------------ wheels
 
@@ -213,13 +248,21 @@ class Downloads:
         pages: dict[str, tuple[Page, ParsedPage]],
         futures: dict[str, Future[FileResult]],
         site: Site,
+        *,
+        evict: bool = True,
     ) -> list[str]:
-        """Write the downloads of ``pages`` (and the labs and wheels); return the problems."""
+        """Write the downloads of ``pages`` (and the labs and wheels); return the problems.
+
+        A chapter's notebook is made once per content: it is kept in the cache folder under a key
+        of everything it is made from, and a build whose key matches copies it. With ``evict``
+        (a build of every page), notebooks of an older content are deleted from the cache.
+        """
         problems: list[str] = []
         for wheel in self.wheels.values():
             (site_dir / "downloads").mkdir(parents=True, exist_ok=True)
             (site_dir / "downloads" / wheel.filename).write_bytes(wheel.data)
         chunks: dict[str, list[Chunk]] = {}
+        used: set[str] = set()
         for uri, (page, parsed) in sorted(pages.items()):
             snippets = sorted({include.snippet for include in parsed.includes})
             try:
@@ -229,34 +272,72 @@ class Downloads:
             except (OSError, DocexecError):
                 continue  # the page already reports its broken include
             sources = [read_source(self.executor.path(s)) for s in snippets]
+            results = {s: r for s in snippets if (r := result_of(futures, s)) is not None}
+            key = notebook_key(uri, page.url, parsed, sources, results, site)
+            used.add(key)
+            cached = self.notebook_cache / f"{key}.ipynb"
             try:
-                notebook = chapter_notebook(
-                    parsed,
-                    page_src=uri,
-                    page_url=page.url,
-                    chunks=chunks,
-                    results={s: r for s in snippets if (r := result_of(futures, s)) is not None},
-                    site=site,
-                    helpers_used=self.helpers_used(sources),
-                )
-                validate(notebook, str(parsed.path))
-            except DocexecError as exc:
-                problems.append(str(exc))
-                continue
-            write_json(site_dir / self.notebook_uri(uri), notebook)
-            for snippet, source in zip(snippets, sources, strict=True):
+                text = cached.read_text(encoding="utf-8")
+            except OSError:
+                try:
+                    notebook = chapter_notebook(
+                        parsed,
+                        page_src=uri,
+                        page_url=page.url,
+                        chunks=chunks,
+                        results=results,
+                        site=site,
+                        helpers_used=self.helpers_used(sources),
+                    )
+                    validate(notebook, str(parsed.path))
+                except DocexecError as exc:
+                    problems.append(str(exc))
+                    continue
+                text = notebook_text(notebook)
+                with contextlib.suppress(OSError):  # no cache: made again next time
+                    write_atomic(cached, text)
+            write_atomic(site_dir / self.notebook_uri(uri), text)
+            for snippet in snippets:
                 target = site_dir / self.code_uri(snippet)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(self.code_file(snippet, source, page.url, site), "utf-8")
+                code = self.code_file(parsed, snippet, chunks[snippet], page.url, site)
+                target.write_text(code, "utf-8")
         for uri, notebook in self.lab_notebooks.items():
             write_json(site_dir / self.notebook_uri(uri), notebook)
+        if evict and self.notebook_cache.is_dir():
+            for entry in self.notebook_cache.glob("*.ipynb"):
+                if entry.stem not in used:
+                    entry.unlink(missing_ok=True)
         return problems
 
-    def code_file(self, snippet: str, source: str, page_url: str, site: Site) -> str:
-        """A snippet file as a reader downloads it: where it comes from and what it needs."""
+    def code_file(
+        self, parsed: ParsedPage, snippet: str, chunks: list[Chunk], page_url: str, site: Site
+    ) -> str:
+        """A snippet file as a reader downloads it: a script that runs to the end with ``python``.
+
+        It says where it comes from and what it needs; each section the page declares to raise
+        is wrapped in ``try``/``except``, printing the error as the page shows it.
+        """
+        source = read_source(self.executor.path(snippet))
+        raises = {i.section: i.raises for i in parsed.includes if i.snippet == snippet and i.raises}
+        lines = source.splitlines()
+        for chunk in sorted(chunks, key=lambda c: -c.first_line):  # bottom up: lines stay put
+            error = raises.get(chunk.name or "")
+            if not error:
+                continue
+            body = chunk.source.rstrip("\n").splitlines()
+            start = chunk.first_line - 1
+            caught = error if "." not in error else "Exception"
+            lines[start : start + len(body)] = [
+                f"# This section raises {error} on purpose: the error is the lesson.",
+                "try:",
+                *(f"    {line}" if line.strip() else "" for line in body),
+                f"except {caught} as error:",
+                '    print(f"{type(error).__name__}: {error}")',
+            ]
         packages = self.helpers_used([source])
         header = [f"# The code of {site.url}{page_url}, as the site runs it."]
         if packages:
             wheels = " ".join(site.wheels[p] for p in packages)
             header.append(f"# Needs torch, matplotlib and the site's helpers: pip install {wheels}")
-        return "\n".join(header) + "\n\n" + source
+        return "\n".join([*header, "", *lines]) + "\n"

@@ -49,6 +49,7 @@ class Site:
     doc_url: Callable[[str], str | None]  # docs-relative source path -> site-relative URL
     ref_url: Callable[[str], str | None]  # cross-reference identifier -> site-relative URL
     wheels: dict[str, str]  # helper package -> absolute URL of its wheel on the site
+    links: str = ""  # a fingerprint of every page's URL and cross-reference: links change with it
 
 
 @dataclass

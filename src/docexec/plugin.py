@@ -23,6 +23,8 @@ The plugin has no options of its own: they are in ``pyproject.toml``, read by ev
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import re
 import secrets
@@ -159,12 +161,15 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
             except KeyError:
                 return None
 
+        pages = sorted((f.src_uri, f.url) for f in self.files.documentation_pages())
+        references = sorted(getattr(autorefs, "_primary_url_map", {}).items())
         return Site(
             name=config.site_name,
             url=base,
             doc_url=doc_url,
             ref_url=ref_url,
             wheels=self.downloads.wheel_urls(base),
+            links=hashlib.sha256(json.dumps([pages, references]).encode()).hexdigest(),
         )
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -429,9 +434,11 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 f"above):\n{summary}"
             )
 
-    def _write_downloads(self, pages: dict[str, tuple[Page, ParsedPage]]) -> None:
+    def _write_downloads(
+        self, pages: dict[str, tuple[Page, ParsedPage]], *, evict: bool = True
+    ) -> None:
         for problem in self.downloads.write(
-            Path(self.mkdocs_config.site_dir), pages, self.futures, self._site()
+            Path(self.mkdocs_config.site_dir), pages, self.futures, self._site(), evict=evict
         ):
             self._fail(problem)
 
@@ -491,7 +498,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
             self._write_figures(Path(config.site_dir))
             if self.settings.notebooks:
                 self._write_downloads(
-                    {uri: self.parsed[uri] for uri in pages if uri in self.parsed}
+                    {uri: self.parsed[uri] for uri in pages if uri in self.parsed}, evict=False
                 )
             reload_browsers(self.server)
             log.info(
