@@ -277,7 +277,7 @@ check_loss_gradient(loss_gradient)
 # %% [markdown]
 # ## 3. Accumulating gradients
 #
-# The same model without a bias, $\hat y = Xw$, but the batch is too large to fit in memory at
+# The same model without a bias, $\hat y = Xw$; pretend the batch is too large to fit in memory at
 # once. Split `inputs` and `targets` into `chunks` micro-batches of equal size (`samples` is a
 # multiple of `chunks`), and call `backward()` once per micro-batch, so that their gradients add
 # up in `weight.grad`. When you are done, `weight.grad` must hold the gradient of the mean squared
@@ -344,9 +344,9 @@ check_evaluate_loss(evaluate_loss)
 # differentiated a second time.
 #
 # Hint: since `f` works element by element, the gradient of `f(x).sum()` is $f'(x_i)$ in each
-# element, and the gradient of the sum of those is $f''(x_i)$. Taught in
-# [Autograd](../autograd/autograd.md), sections on `torch.autograd.grad` and on second
-# derivatives.
+# element, and the gradient of the sum of those is $f''(x_i)$. See
+# [Gradients as return values](../autograd/autograd.md#torchautogradgrad-gradients-as-return-values)
+# and [Second derivatives](../autograd/autograd.md#second-derivatives-with-create_graphtrue).
 
 # %% tags=["solution"]
 def second_derivative(f, x):

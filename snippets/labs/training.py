@@ -21,7 +21,7 @@
 # | --- | --- | --- |
 # | 1. Cross-entropy by hand | `log_softmax`, picking | [Loss functions](../training/losses.md) |
 # | 2. Accuracy of a model | `eval()`, `no_grad()` | [Predictions](../training/predictions.md) |
-# | 3. A step by hand | `p -= lr * p.grad` | [optimizer.step()](../training/step.md) |
+# | 3. Gradient descent by hand | `p -= lr * p.grad` | [optimizer.step()](../training/step.md) |
 # | 4. One training step | the five calls | [zero_grad()](../training/zero-grad.md) |
 # | 5. Epochs of mini-batches | shuffled batches | [Epochs](../training/epochs.md) |
 
@@ -122,7 +122,7 @@ def check_cross_entropy_by_hand(function):
     try:
         check(function, checked, no_loops=True, atol=1e-3)
     except CheckFailed as failure:
-        if "inf" in str(failure) or "nan" in str(failure):
+        if any(f"it is {word}" in str(failure) for word in ("inf", "-inf", "nan")):
             raise CheckFailed(f"{failure}. With logits this far apart softmax rounds the small "
                               "probabilities to 0 and log(0) is -inf: use log_softmax, which "
                               "never computes that 0") from None
@@ -184,8 +184,8 @@ def check_sgd_step(function):
                               "one in place (p -= ...); `p = p - ...` only makes a new tensor "
                               "that the model never sees")
         for (pname, p), q in zip(named, twin.parameters()):
-            expect_tensor(p, q.detach().cpu(),
-                          what=f"{pname} after {function.__name__}(parameters, {learning_rate})")
+            expect_tensor(p, q.detach().cpu(), what=f"parameter {pname} after "
+                          f"{function.__name__}(parameters, {learning_rate})")
     passed(function, len(setups))
 
 
@@ -227,7 +227,7 @@ def check_train_step(function):
                                   "gradients that step() uses")
             for (pname, p), q in zip(after, twin.parameters()):
                 try:
-                    expect_tensor(p, q.detach().cpu(), what=f"{pname} after {where}")
+                    expect_tensor(p, q.detach().cpu(), what=f"parameter {pname} after {where}")
                 except CheckFailed as failure:
                     if number == 2:
                         raise CheckFailed(
@@ -277,9 +277,12 @@ def check_train(function):
         want = reference_train(*runs[1])
         what = f"{name}(..., epochs={epochs}, batch_size={batch_size})"
         got = call(function, *runs[0])
-        if not isinstance(got, list) or len(got) != epochs:
-            raise CheckFailed(f"{what} returned {got!r:.60}; expected a list of {epochs} "
-                              "numbers, the mean loss of each epoch")
+        if not isinstance(got, list):
+            raise CheckFailed(f"{what} returned {type(got).__name__}; expected a list of "
+                              f"{epochs} numbers, the mean loss of each epoch")
+        if len(got) != epochs:
+            raise CheckFailed(f"{what} returned a list of {len(got)} numbers; expected "
+                              f"{epochs}, one per epoch: the mean of the epoch's batch losses")
         try:
             history = torch.tensor([float(loss) for loss in got])
         except (TypeError, ValueError, RuntimeError):
@@ -288,7 +291,7 @@ def check_train(function):
         if not history[-1] < min(0.25, history[0] / 2):
             raise CheckFailed(f"{what}: the loss went from {history[0]:.3f} to "
                               f"{history[-1]:.3f}; on this easy data it should fall below "
-                              f"0.25. Does every batch go through train_step?")
+                              "0.25. Does every batch go through train_step?")
         try:
             expect_tensor(history, torch.tensor(want), what=f"the losses of {what}")
         except CheckFailed as failure:
@@ -355,7 +358,7 @@ def model_accuracy(model, x, targets):
 check_model_accuracy(model_accuracy)
 
 # %% [markdown]
-# ## 3. A step by hand
+# ## 3. Gradient descent by hand
 #
 # `parameters` is a list of tensors, such as `list(model.parameters())`, whose `.grad` a backward
 # pass has filled. Take one step of plain gradient descent with learning rate $\eta$, changing
@@ -390,9 +393,9 @@ check_sgd_step(sgd_step)
 # compute the loss with `loss_fn(model(x), y)`, backpropagate, and let the optimizer update the
 # parameters. Return the loss as a Python float.
 #
-# The check calls your function twice in a row, with SGD and then with Adam, and compares the
-# parameters with those of a twin model trained by the reference step: a forgotten
-# `zero_grad()` raises no error, but it shows up at the second call.
+# The check calls your function twice in a row on a fresh model, once with SGD and once with
+# Adam, and compares the parameters with those of a twin model trained by a reference step: a
+# forgotten `zero_grad()` raises no error, but it shows up at the second call.
 #
 # Hint: five lines, in the order of [the training loop](../training/training-loop.md#the-structure);
 # [optimizer.zero_grad()](../training/zero-grad.md#forgetting-zero_grad) and

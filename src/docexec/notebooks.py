@@ -130,6 +130,12 @@ def without_docstring(source: str) -> str:
     return source.strip("\n")
 
 
+def leading_setup(chunks: list[Chunk]) -> str:
+    """The code before a file's first section (imports, device, seed), without its docstring."""
+    first = next((n for n, c in enumerate(chunks) if c.name is not None), len(chunks))
+    return "\n\n".join(s for c in chunks[:first] if (s := without_docstring(c.display())))
+
+
 def quiet_last_expression(source: str) -> str:
     """End a trailing expression with ``;``: Jupyter would echo its value, which the page does not
     show (the result of ``ax.axis("off")``, say). ``print(...)`` returns None and stays as it is."""

@@ -51,6 +51,7 @@ from docexec.downloads import Downloads
 from docexec.errors import DocexecError
 from docexec.executor import Executor
 from docexec.guard import Snapshot, changes, snapshot
+from docexec.notebooks import leading_setup
 from docexec.pages import Include, parse_page
 from docexec.pages import Page as ParsedPage
 from docexec.render import (
@@ -68,6 +69,7 @@ from docexec.serve import SnippetWatcher, reload_browsers, request_full_rebuild
 from docexec.verify import Status, verify
 
 log = logging.getLogger("mkdocs.plugins.docexec")
+SETUP_TITLE = "Set-up: the imports and device the code on this page uses"
 
 
 class DocexecPluginConfig(base.Config):
@@ -218,6 +220,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         figure_blocks: list[int] = []
         provenances: list[Provenance] = []
         pending: dict[int, Include] = {}  # outputs still running: rendered after the build
+        shown_setup: set[str] = set()
         for include in parsed.includes:
             code = self._code(include)
             number = len(blocks)
@@ -225,6 +228,18 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 blocks[number] = failure_html(self.failures[-1])
             else:
                 indent = include.fence.indent
+                if include.snippet not in shown_setup:
+                    # The file's own set-up, once, before its first section: every block of the
+                    # page then runs when pasted in order (the notebook is these blocks).
+                    shown_setup.add(include.snippet)
+                    chunks = self.chunks[self.settings.snippets_dir / include.snippet]
+                    setup = leading_setup(chunks)
+                    if setup:
+                        block = [f'```python title="{SETUP_TITLE}"', *setup.splitlines(), "```", ""]
+                        lines[include.fence.open_line] = "\n".join(
+                            [*(f"{indent}{line}" if line else "" for line in block),
+                             lines[include.fence.open_line]]
+                        )  # fmt: skip
                 body_line = next(
                     i
                     for i in range(include.fence.open_line + 1, include.fence.close_line)
