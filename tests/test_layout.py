@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 
 import torchnb
+from docexec.config import load_config
 from docexec.pages import parse_page
 from docexec.sections import section_names, split_sections
 from sample_project import REPO
 
 DOCS = REPO / "docs"
 SNIPPETS = REPO / "snippets"
-SNIPPET_FILES = sorted(SNIPPETS.rglob("*.py"))
+LABS = load_config(REPO).labs_dir  # a lab is a page of its own: a notebook, no Markdown
+SNIPPET_FILES = sorted(p for p in SNIPPETS.rglob("*.py") if not p.is_relative_to(LABS))
+LAB_FILES = sorted(LABS.glob("*.py"))
 PAGES = sorted(DOCS.rglob("*.md"))
 
 
@@ -42,11 +45,12 @@ def test_every_section_is_shown_on_its_page() -> None:
         assert missing == [], f"{snippet}: sections never included by {page.relative_to(REPO)}"
 
 
-@pytest.mark.parametrize("snippet", SNIPPET_FILES, ids=lambda p: relative(p, SNIPPETS))
+@pytest.mark.parametrize("snippet", SNIPPET_FILES + LAB_FILES, ids=lambda p: relative(p, SNIPPETS))
 def test_snippet_files_follow_the_conventions(snippet: Path) -> None:
     text = snippet.read_text()
     module = ast.parse(text)
-    assert ast.get_docstring(module), f"{snippet}: starts with a docstring naming its page"
+    if snippet not in LAB_FILES:  # a lab starts with its jupytext header and a title cell
+        assert ast.get_docstring(module), f"{snippet}: starts with a docstring naming its page"
     imported = {
         alias.name
         for node in ast.walk(module)
@@ -69,6 +73,8 @@ def test_every_page_is_in_the_navigation() -> None:
     config = (REPO / "mkdocs.yml").read_text()
     listed = set(re.findall(r":\s*([\w/.-]+\.md)\s*$", config, re.M))
     assert {p.relative_to(DOCS).as_posix() for p in PAGES} == listed
+    labs = set(re.findall(r":\s*(labs/[\w.-]+\.ipynb)\s*$", config, re.M))
+    assert labs == {f"labs/{p.stem}.ipynb" for p in LAB_FILES}
 
 
 def test_public_api_is_exactly_what_the_package_root_exports() -> None:

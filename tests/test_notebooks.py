@@ -307,7 +307,8 @@ def convert(project: Project, page: str, results: dict[str, Any] | None = None) 
 def test_markdown_reads_well_in_jupyter(project: Project) -> None:
     project.write(
         "docs/guide.md",
-        "# Guide\n\nSee [the start](index.md#top), [`f`][pkg.f] and ![a plot](img/p.png).\n\n"
+        "# Guide\n\nSee [the start](index.md#top), [`f`][pkg.f] and ![a plot](img/p.png).\n"
+        "A [wrapped\nlink](index.md), and code that looks like one: `fs[0](x)`.\n\n"
         '!!! abstract "Learning goals"\n\n    - one\n\n## Part { #part }\n\n'
         '??? question "Try it"\n\n    Do it.\n\n    ??? success "Solution"\n\n'
         "        Because.\n\n"
@@ -325,6 +326,7 @@ def test_markdown_reads_well_in_jupyter(project: Project) -> None:
     assert "[the start](https://example.org/book/index/#top)" in text
     assert "[`f`](https://example.org/book/reference/#pkg.f)" in text
     assert "![a plot](https://example.org/book/img/p.png)" in text
+    assert "[wrapped\nlink](https://example.org/book/index/)" in text and "`fs[0](x)`" in text
     assert "**Learning goals**" in text and "!!!" not in text and "???" not in text
     assert "## Part\n" in text + "\n" and "{ #part }" not in text
     assert "**Exercise: Try it**" in text

@@ -249,18 +249,18 @@ def three_clusters(samples, seed):
 
 
 def reference_train(model, optimizer, loss_fn, x, y, epochs, batch_size, generator):
+    orders = [torch.randperm(len(x), generator=generator) for _ in range(epochs)]  # one per epoch
     history = []
-    for epoch in range(epochs):
-        order = torch.randperm(len(x), generator=generator).to(x.device)
-        losses = []
-        for start in range(0, len(x), batch_size):
-            batch = order[start:start + batch_size]
+    for order in orders:
+        batches = order.to(x.device).split(batch_size)
+        total = 0.0
+        for batch in batches:
             optimizer.zero_grad()
             loss = loss_fn(model(x[batch]), y[batch])
             loss.backward()
             optimizer.step()
-            losses.append(loss.item())
-        history.append(sum(losses) / len(losses))
+            total += loss.item()
+        history.append(total / len(batches))
     return history
 
 

@@ -100,7 +100,7 @@ def lab_notebook(
         source = cell["source"]
         if cell["cell_type"] == "markdown":
             if links is not None:
-                source = "\n".join(links.line(line) for line in source.splitlines())
+                source = links.text(source)
             cells.append(markdown_cell(source))
             continue
         tags = list(cell["metadata"].get("tags", []))

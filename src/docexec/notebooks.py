@@ -16,6 +16,7 @@ that runs the notebook can compare each cell with the page's recorded output.
 from __future__ import annotations
 
 import ast
+import itertools
 import posixpath
 import re
 from collections.abc import Callable
@@ -33,8 +34,10 @@ ADMONITION = re.compile(
     r'(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$'
 )
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\])\(([^)\s]+)\)")
-REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[([\w.]*)\]")
+# Link text may wrap onto the next line; a target is rewritten only when it is a page or a file.
+INLINE_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
+REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[([\w.]*)\]")
+SITE_FILE = re.compile(r"\.(md|ipynb|png|svg|jpe?g|gif|webp|pdf|py)$")
 ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*[#.][^}]*\}[ \t]*$")
 SOLUTION_KINDS = {"success"}
 EXERCISE_KINDS = {"question"}
@@ -193,6 +196,8 @@ class LinkRewriter:
         if re.match(r"^[a-z][a-z0-9+.-]*:", target):
             return target  # https:, mailto:, ...
         path, _, anchor = target.partition("#")
+        if path and not SITE_FILE.search(path):
+            return target  # not a link to the site (code that looks like one, say)
         if not path:
             url = self.page_url
         else:
@@ -200,16 +205,16 @@ class LinkRewriter:
             url = self.site.doc_url(resolved) or resolved
         return self.base + url + (f"#{anchor}" if anchor else "")
 
-    def line(self, line: str) -> str:
-        line = INLINE_LINK.sub(lambda m: f"{m[1]}({self.target(m[2])})", line)
+    def text(self, text: str) -> str:
+        """Prose (no code blocks) with its links and cross-references made absolute."""
+        text = INLINE_LINK.sub(lambda m: f"{m[1]}({self.target(m[2])})", text)
 
         def reference(match: re.Match[str]) -> str:
             identifier = match[2] or match[1].strip("`")
             url = self.site.ref_url(identifier)
-            return f"[{match[1]}]({self.base + url})" if url else match[1]
+            return f"[{match[1]}]({self.base + url})" if url else match[0]
 
-        line = REFERENCE_LINK.sub(reference, line)
-        return ATTR_LIST.sub("", line)
+        return REFERENCE_LINK.sub(reference, text)
 
 
 def chapter_notebook(
@@ -236,13 +241,17 @@ def chapter_notebook(
     rewriter = LinkRewriter(site, page_src, page_url)
     includes = {include.fence.open_line: include for include in page.includes}
     cells: list[dict[str, Any]] = []
-    buffer: list[str] = []
+    buffer: list[tuple[str, bool]] = []  # (line, is prose): links are rewritten in prose only
     stack: list[_Context] = []
     emitted: dict[str, int] = {}  # snippet file -> index of the next chunk to emit
     in_fence = ""
 
     def flush() -> None:
-        text = "\n".join(buffer).strip("\n")
+        parts: list[str] = []
+        for prose, run in itertools.groupby(buffer, key=lambda item: item[1]):
+            joined = "\n".join(line for line, _ in run)
+            parts.append(rewriter.text(joined) if prose else joined)
+        text = "\n".join(parts).strip("\n")
         buffer.clear()
         if not text.strip():
             return
@@ -368,7 +377,7 @@ def chapter_notebook(
         depth = len(stack)
         body = line[4 * depth :] if line.startswith(" " * (4 * depth)) else line.lstrip()
         if in_fence:
-            buffer.append(body)
+            buffer.append((body, False))
             if body.strip().startswith(in_fence):
                 in_fence = ""
             index += 1
@@ -377,7 +386,7 @@ def chapter_notebook(
         match = ADMONITION.match(line)
         if fence:
             in_fence = fence.group(1)
-            buffer.append(body)
+            buffer.append((body, False))
         elif match:
             kind = match["kind"].lower()
             title = match["title"] if match["title"] is not None else kind.capitalize()
@@ -385,12 +394,12 @@ def chapter_notebook(
             flush()
             stack.append(_Context(depth + 1, kind, title, collapsible))
             if kind in EXERCISE_KINDS:
-                buffer.append(f"**Exercise: {title}**")
+                buffer.append((f"**Exercise: {title}**", True))
             elif not collapsible and title:
-                buffer.append(f"**{title}**")
-            buffer.append("")
+                buffer.append((f"**{title}**", True))
+            buffer.append(("", True))
         else:
-            buffer.append(rewriter.line(body))
+            buffer.append((ATTR_LIST.sub("", body), True))
             if not titled and body.startswith("# "):
                 titled = True
                 flush()

@@ -424,6 +424,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 future.exception()  # wait for every file, included or not
         if self.settings.notebooks:
             self._write_downloads(self.parsed)
+        if self.settings.execute:
             assert self.executor is not None
             removed = self.executor.cache.evict(set(self.futures))
             if removed:
