@@ -217,6 +217,14 @@ def test_execution_off_renders_the_recorded_outputs(project: Project) -> None:
     assert "SystemExit" in project.html()  # the code shown is still the section's current code
 
 
+def test_execution_off_leaves_the_cache_alone(project: Project) -> None:
+    project.build()
+    entries = sorted(project.path(".cache/docexec/v3").glob("*.json"))
+    assert [e.name for e in entries] == ["demo.py.json", "other.py.json"]
+    project.build(env={"DOCEXEC_EXECUTE": "0"})
+    assert sorted(project.path(".cache/docexec/v3").glob("*.json")) == entries
+
+
 def test_a_build_with_execution_off_never_imports_torch() -> None:
     code = (
         "import sys, os\nos.environ['DOCEXEC_EXECUTE'] = '0'\nos.environ['NO_MKDOCS_2_WARNING'] = "
