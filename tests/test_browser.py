@@ -617,6 +617,38 @@ def test_download_buttons_give_a_notebook_and_the_code(browser, base_url: str) -
         context.close()
 
 
+# Messages a learner pastes into search: the first result must be a chapter that raises the error
+# on purpose and explains it (the pages come from the errors index, not from this file).
+PASTED_ERRORS = [
+    "view size is not compatible with input tensor's size and stride",
+    "Trying to backward through the graph a second time",
+    "mat1 and mat2 shapes cannot be multiplied",
+]
+
+
+def test_pasted_error_messages_find_the_explaining_chapter_first(browser, base_url: str) -> None:
+    from docexec.errors_index import declared_errors
+
+    errors = declared_errors(ROOT / "docs")
+    problems = []
+    for message in PASTED_ERRORS:
+        explaining = {
+            "/" + e.page.removesuffix(".md") + "/" for e in errors if message in e.message
+        }
+        assert explaining, f"no chapter declares an error with {message!r}"
+        with open_page(browser, base_url) as page:
+            page.goto(base_url, wait_until="load")
+            box = page.locator("input.md-search__input")
+            box.click()
+            box.press_sequentially(message)
+            first = page.locator("a.md-search-result__link").first
+            first.wait_for(timeout=8000)
+            path = urlsplit(first.get_attribute("href") or "").path
+            if path not in explaining:
+                problems.append(f"{message!r}: first result {path}, not one of {explaining}")
+    _fail_if(problems, "pasted error messages")
+
+
 def test_search_lists_expected_chapter(
     browser, base_url: str, site: Path, pages: list[str]
 ) -> None:

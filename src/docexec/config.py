@@ -64,6 +64,9 @@ class Config:
     labs_dir: Path = Path("snippets/labs")
     """Folder (inside the snippets folder) of the labs: jupytext percent files, one per part of
     the site, each rendered as the page ``labs/<name>.ipynb``."""
+    errors_page: str = ""
+    """Path inside the docs folder of a generated page listing every declared error with a link
+    to the section that explains it (``reference/errors.md``); empty: no such page."""
     execute: bool = True
     """Run the snippets; ``DOCEXEC_EXECUTE=0`` renders the recorded outputs instead."""
     force: bool = False

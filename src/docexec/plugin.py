@@ -49,6 +49,7 @@ from mkdocs.utils import get_relative_url
 from docexec.config import Config, load_config
 from docexec.downloads import Downloads
 from docexec.errors import DocexecError
+from docexec.errors_index import errors_page
 from docexec.executor import Executor
 from docexec.guard import Snapshot, changes, snapshot
 from docexec.notebooks import leading_setup
@@ -60,6 +61,7 @@ from docexec.render import (
     fold_code_before,
     output_html,
     provenance_html,
+    reading_minutes,
     recorded_html,
     svg_size,
 )
@@ -122,6 +124,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self.futures: dict[str, Future[FileResult]] = {}
         self.before: Snapshot = {}
         self.parsed: dict[str, tuple[Page, ParsedPage]] = {}  # pages with includes, as written
+        self.leads: dict[str, str] = {}  # page -> its place and reading time, under the title
+        self.meta_tokens: dict[str, str] = {}  # page -> the placeholder of that line
         self.downloads = Downloads(settings, self.executor)
         if settings.execute:
             self.before = snapshot(settings.source_dirs)
@@ -132,6 +136,9 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.settings.errors_page:
+            content = errors_page(Path(config.docs_dir), self.settings.errors_page)
+            files.append(File.generated(config, self.settings.errors_page, content=content))
         for uri in self.downloads.lab_pages():
             # A real file in a folder of its own (not File.generated): mkdocs-jupyter wraps it.
             folder = str(self.downloads.lab_folder)
@@ -176,6 +183,15 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav, self.mkdocs_config, self.files = nav, config, files
+        self.places: dict[str, str] = {}  # page -> "Tensors, chapter 2 of 11"
+        for item in nav.items:
+            chapters = [
+                child.file.src_uri
+                for child in getattr(item, "children", None) or []
+                if isinstance(child, Page) and child.file.src_uri.endswith(".md")
+            ]
+            for number, uri in enumerate(chapters, start=1):
+                self.places[uri] = f"{item.title}, chapter {number} of {len(chapters)}"
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -270,11 +286,22 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                     lines[index] = ""
         if parsed.includes:
             number = len(blocks)
+            read, with_code = reading_minutes(parsed.lines, len(parsed.includes))
+            place = getattr(self, "places", {}).get(page.file.src_uri)
+            lead = f"{place} · " if place else ""
+            lead += f"{read} min read, {with_code} min with the code."
+            self.leads[page.file.src_uri] = lead
             if pending:
                 blocks[number] = self._pending_html(number, "")
             else:
-                blocks[number] = provenance_html(provenances, self.settings.execute)
-            lines += ["", f"DOCEXEC-{self.nonce}-{number}"]
+                blocks[number] = provenance_html(provenances, self.settings.execute, lead)
+            token = f"DOCEXEC-{self.nonce}-{number}"
+            title = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+            if title is None or any(f.open_line < title for f in parsed.fences):
+                lines += ["", token]
+            else:  # under the title
+                lines[title] += f"\n\n{token}\n"
+                self.meta_tokens[page.file.src_uri] = f"<p>{token}</p>"
         if pending:
             self.pending[page.file.src_uri] = (page, parsed.includes, pending)
         self.blocks[page.file.src_uri] = blocks
@@ -298,7 +325,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 elif (future := self.futures.get(include.snippet)) is not None:
                     with contextlib.suppress(DocexecError):
                         provenances.append(future.result().provenance)
-            outputs[len(includes)] = provenance_html(provenances, self.settings.execute)
+            lead = self.leads.get(page.file.src_uri, "")
+            outputs[len(includes)] = provenance_html(provenances, self.settings.execute, lead)
             path = Path(page.file.abs_dest_path)
             text = path.read_text(encoding="utf-8")
             for number, html in outputs.items():
@@ -383,7 +411,12 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         if self.downloads.is_lab(uri):
             html = self.downloads.lab_html(html)
         if self.settings.notebooks and (uri in self.parsed or self.downloads.is_lab(uri)):
-            html = after_title(html, self.downloads.buttons_html(uri, page.url, self.parsed))
+            buttons = self.downloads.buttons_html(uri, page.url, self.parsed)
+            meta = self.meta_tokens.get(uri)
+            if meta and meta in html:  # under the line that follows the title
+                html = html.replace(meta, meta + buttons, 1)
+            else:
+                html = after_title(html, buttons)
         blocks = self.blocks.pop(page.file.src_uri, {})
         for number in self.figure_blocks.pop(page.file.src_uri, []):
             html = fold_code_before(html, f"<p>DOCEXEC-{self.nonce}-{number}</p>")

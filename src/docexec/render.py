@@ -101,25 +101,40 @@ def failure_html(message: str) -> str:
     )
 
 
-def provenance_html(provenances: list[Provenance], executed: bool) -> str:
-    """The note saying where a chapter's outputs came from."""
+def provenance_html(provenances: list[Provenance], executed: bool, lead: str = "") -> str:
+    """The line under a chapter's title: ``lead`` (its place and reading time), then where its
+    outputs came from."""
+    lead = f"{html.escape(lead)} " if lead else ""
     if not executed:
         return (
-            '<p class="docexec-provenance">Outputs on this page are the recorded ones; '
+            f'<p class="docexec-provenance">{lead}Outputs on this page are the recorded ones; '
             "this build did not run the code.</p>"
         )
     if not provenances:
-        return ""
+        return f'<p class="docexec-provenance">{lead.strip()}</p>' if lead else ""
     devices = sorted({p.device for p in provenances})
     versions = sorted({p.torch for p in provenances})
     date = max(p.date for p in provenances)
     return (
-        '<p class="docexec-provenance">Every output on this page was produced by running its code '
-        "on "
+        f'<p class="docexec-provenance">{lead}Every output on this page was produced by running '
+        "its code on "
         f"<strong>{html.escape(', '.join(devices))}</strong> with PyTorch "
         f"{html.escape(', '.join(versions))}, "
         f'on <span class="docexec-date">{html.escape(date)}</span>.</p>'
     )
+
+
+def reading_minutes(markdown_lines: list[str], code_blocks: int) -> tuple[int, int]:
+    """Minutes to read a page's prose (220 words a minute, code and outputs left out), and with
+    half a minute more for each code block to read and run."""
+    words, fenced = 0, False
+    for line in markdown_lines:
+        if re.match(r"^\s*(```|~~~)", line):
+            fenced = not fenced
+        elif not fenced:
+            words += len(re.findall(r"[A-Za-z0-9_'’-]+", line))
+    prose = max(1, round(words / 220))
+    return prose, max(prose, round(words / 220 + code_blocks * 0.5))
 
 
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"')

@@ -1,0 +1,98 @@
+"""Checks of the built site that need no browser: what every chapter page carries."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from sample_project import REPO
+
+sys.path.insert(0, str(REPO / "src" / "hooks"))
+import glossary_tooltips  # noqa: E402 - a MkDocs hook module, loaded by path like MkDocs does
+
+pytestmark = pytest.mark.build
+
+CHAPTER_LINE = re.compile(
+    r'</h1>\s*<p class="docexec-provenance">(?P<place>[^<]*?, chapter \d+ of \d+) · '
+    r"(?P<read>\d+) min read, (?P<code>\d+) min with the code\. Every output on this page was "
+    r"produced by running its code on <strong>"
+)
+
+
+def chapter_pages(site: Path) -> dict[str, str]:
+    pages = {}
+    for page in sorted((REPO / "docs").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        if '--8<-- "' in text and page.name != "contributing.md":
+            rel = page.relative_to(REPO / "docs").with_suffix("").as_posix()
+            pages[rel] = (site / rel / "index.html").read_text(encoding="utf-8")
+    return pages
+
+
+def test_every_chapter_says_where_it_sits_how_long_it_takes_and_where_outputs_come_from(
+    site: Path,
+) -> None:
+    problems = []
+    for rel, html in chapter_pages(site).items():
+        if rel == "setup":  # a page of its own, in no part
+            continue
+        match = CHAPTER_LINE.search(html)
+        if not match:
+            problems.append(f"{rel}: no chapter line under the title")
+        elif not 1 <= int(match["read"]) <= int(match["code"]) <= 60:
+            problems.append(f"{rel}: implausible reading times {match.groups()}")
+    assert not problems, "\n".join(problems)
+    shape = chapter_pages(site)["tensors/shape"]
+    assert "Tensors, chapter 2 of 11 · " in shape
+
+
+def test_glossary_links_show_the_definition(site: Path) -> None:
+    html = chapter_pages(site)["tensors/shape"]
+    link = re.search(r'<a href="../../reference/glossary/#shape" title="([^"]*)">', html)
+    assert link, "the first glossary link of Shape has no tooltip"
+    assert link.group(1) == (
+        "The size of a tensor along each of its dimensions, as a torch.Size such as "
+        "(32, 3, 224, 224)."
+    )
+    untitled = [
+        f"{rel}: {m.group(0)}"
+        for rel, page in chapter_pages(site).items()
+        for m in re.finditer(r'<a href="[^"]*glossary/#[\w-]+">', page)
+    ]
+    assert not untitled, "glossary links without a definition:\n" + "\n".join(untitled)
+
+
+def test_tooltip_is_the_plain_first_sentence() -> None:
+    sentence = glossary_tooltips.first_sentence(
+        "A [tensor](#tensor) of `float32` values.\nIts **grad** is kept. See [x](y.md)."
+    )
+    assert sentence == "A tensor of float32 values."
+    glossary_tooltips.definitions.clear()
+    glossary_tooltips.definitions["view"] = 'Shares memory; "reads" it <differently>.'
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="tensors/shape.md"))
+    html = glossary_tooltips.on_page_content(
+        '<a href="../glossary/#view">view</a> <a href="../glossary/#nope">x</a>', page, {}, None
+    )
+    assert html == (
+        '<a href="../glossary/#view" title="Shares memory; &quot;reads&quot; it '
+        '&lt;differently&gt;.">view</a> <a href="../glossary/#nope">x</a>'
+    )
+
+
+def test_errors_page_lists_every_declared_error_with_its_section(site: Path) -> None:
+    from docexec.errors_index import declared_errors, heading_id
+
+    errors = declared_errors(REPO / "docs")
+    assert len(errors) > 50 and {e.kind for e in errors} >= {"RuntimeError", "TypeError"}
+    html = (site / "reference" / "errors" / "index.html").read_text(encoding="utf-8")
+    for error in errors:
+        target = f'href="../../{error.page.removesuffix(".md")}/#{error.anchor}"'
+        assert target in html, f"{error.page}: {error.message!r} is not linked from the page"
+    # the anchor of a heading holding code, as MkDocs makes it
+    assert heading_id("The error you will meet: a layer assigned before `super().__init__()`") == (
+        "the-error-you-will-meet-a-layer-assigned-before-superinit"
+    )
