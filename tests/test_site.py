@@ -94,5 +94,5 @@ def test_errors_page_lists_every_declared_error_with_its_section(site: Path) -> 
         assert target in html, f"{error.page}: {error.message!r} is not linked from the page"
     # the anchor of a heading holding code, as MkDocs makes it
     assert heading_id("The error you will meet: a layer assigned before `super().__init__()`") == (
-        "the-error-you-will-meet-a-layer-assigned-before-superinit"
+        "the-error-you-will-meet-a-layer-assigned-before-super__init__"
     )

@@ -19,7 +19,7 @@ from markdown.extensions.toc import slugify
 from docexec.pages import parse_page
 
 HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s*\{\s*#(?P<id>[\w-]+)\s*\})?\s*$")
-INLINE_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]|[`*_]")
+INLINE_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]|[`*]")
 
 
 @dataclass(frozen=True)
