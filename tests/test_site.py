@@ -96,3 +96,19 @@ def test_errors_page_lists_every_declared_error_with_its_section(site: Path) -> 
     assert heading_id("The error you will meet: a layer assigned before `super().__init__()`") == (
         "the-error-you-will-meet-a-layer-assigned-before-super__init__"
     )
+
+
+def test_every_chapter_offers_its_notebook_and_its_code(site: Path) -> None:
+    problems = []
+    for rel, html in chapter_pages(site).items():
+        links = re.findall(
+            r'<a class="md-button[^"]*" href="([^"]+)" download>([^<]+)</a>',
+            html.split('<nav class="docexec-downloads"', 1)[-1].split("</nav>", 1)[0],
+        )
+        labels = [label for _, label in links]
+        if labels != ["Download notebook", "Download the code"]:
+            problems.append(f"{rel}: buttons {labels}")
+        for href, label in links:
+            if not (site / rel / href).resolve().is_file():
+                problems.append(f"{rel}: {label} points to a missing file {href}")
+    assert not problems, "\n".join(problems)
