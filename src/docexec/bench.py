@@ -14,7 +14,9 @@ and the scenarios, each a median of ``--runs`` runs, printed with its target:
 - no-change rebuild                              <= 1.10 F
 - one-snippet edit (one file runs again)         <= F + that file's run time + 0.5 s
 - serve: edit a snippet until its output is served  <= 1.5 s + that file's run time
-- ``make test`` without the browser suite (``--suite``, once)  <= 3 L + 60 s
+- ``make test`` without the browser suite and the notebook kernels (``--suite``, once)
+  <= 3 L + 60 s; the notebook kernels (``tests/test_notebooks.py``: every chapter and lab run
+  in a fresh Jupyter kernel, the site built once) are timed on their own, with no target
 
 and what the notebooks (``site/downloads``: a notebook per chapter, the labs' downloads, the
 helpers' wheel) add to a cold and a no-change build: the same builds with ``DOCEXEC_NOTEBOOKS=0``.
@@ -233,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
         rows["serve"] = serve_latency(root, args.edit, args.runs)
         medians = {name: statistics.median(values) for name, values in rows.items()}
         run_time = statistics.median(file_times)
-        suite = None
+        suite = kernels = None
         if args.suite:
             shutil.copy2(
                 source / "snippets" / args.edit, root / "snippets" / args.edit
@@ -253,10 +255,15 @@ def main(argv: list[str] | None = None) -> None:
                     "loadfile",
                     "--ignore",
                     "tests/test_browser.py",
+                    "--ignore",
+                    "tests/test_notebooks.py",
                 ],
                 root,
             )
             suite = time.perf_counter() - started
+            started = time.perf_counter()
+            run([sys.executable, "-m", "pytest", "-q", "-n", "2", "tests/test_notebooks.py"], root)
+            kernels = time.perf_counter() - started
     f, loop_s = medians["F"], medians["L"]
     targets = {
         "cold build": (medians["cold"], loop_s + 0.5 * f, "L + 0.5 F"),
@@ -270,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
         "serve: edit until served": (medians["serve"], 1.5 + run_time, "1.5 s + run"),
     }
     if suite is not None:
-        targets["make test, no browser suite"] = (suite, 3 * loop_s + 60, "3 L + 60 s")
+        targets["make test, no browser/kernels"] = (suite, 3 * loop_s + 60, "3 L + 60 s")
     print(
         f"floors (median of {args.runs}, {os.cpu_count()} cores): F = {f:.2f} s (no docexec "
         "plugin), "
@@ -284,6 +291,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{name:<36}{value:>9.2f}{target:>10.2f}  {formula:<16}{value / target:>6.2f}  "
             f"{'yes' if value <= target else 'NO'}"
         )
+    if kernels is not None:
+        print(f"notebook kernels (tests/test_notebooks.py, cold, no target): {kernels:.2f} s")
     print("what the notebooks add (the same builds with DOCEXEC_NOTEBOOKS=0):")
     for name, with_, without in (
         ("cold build", medians["cold"], medians["cold0"]),

@@ -114,7 +114,8 @@ class Downloads:
 
     def __init__(self, config: Config, executor: Executor) -> None:
         self.config, self.executor = config, executor
-        self.lab_notebooks: dict[str, dict[str, Any]] = {}  # lab page uri -> reader's version
+        self.lab_texts: dict[str, str] = {}  # lab page uri -> its reader's version, to download
+        self.used: set[str] = set()  # keys of the cached notebooks this build made or used
 
     # ------------------------------------------------------------------------------ where
 
@@ -212,7 +213,18 @@ class Downloads:
                         f"{section.error.summary()}; with its solutions a lab must run cleanly\n"
                         f"{section.error.traceback}"
                     )
-        install = {name: site.wheels[name] for name in self.helpers_used([read_source(path)])}
+        source = read_source(path)
+        made_from: list[Any] = [NOTEBOOK_FORMAT, uri, source, result.key if result else None]
+        made_from += [site.name, site.url, sorted(site.wheels.items()), site.links]
+        key = hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
+        page_file, cached = self.lab_pages()[uri], self.notebook_cache / f"{key}.ipynb"
+        marker = page_file.with_suffix(".key")
+        self.used.add(key)
+        with contextlib.suppress(OSError):
+            if marker.read_text(encoding="utf-8") == key and page_file.is_file():
+                self.lab_texts[uri] = cached.read_text(encoding="utf-8")
+                return  # made by an earlier build from the same sources and results
+        install = {name: site.wheels[name] for name in self.helpers_used([source])}
         page_url = uri.removesuffix(".ipynb") + "/"
         up = "../" * page_url.count("/")
 
@@ -224,8 +236,11 @@ class Downloads:
 
         on_site, download = version(up), version(None)  # relative links / the site's address
         validate(download, label)
-        self.lab_notebooks[uri] = download
-        write_json(self.lab_pages()[uri], on_site)
+        self.lab_texts[uri] = notebook_text(download)
+        write_json(page_file, on_site)
+        with contextlib.suppress(OSError):  # no cache: made again next time
+            write_atomic(cached, self.lab_texts[uri])
+            write_atomic(marker, key)
 
     @staticmethod
     def lab_html(html: str) -> str:
@@ -262,7 +277,7 @@ class Downloads:
             (site_dir / "downloads").mkdir(parents=True, exist_ok=True)
             (site_dir / "downloads" / wheel.filename).write_bytes(wheel.data)
         chunks: dict[str, list[Chunk]] = {}
-        used: set[str] = set()
+        used = self.used
         for uri, (page, parsed) in sorted(pages.items()):
             snippets = sorted({include.snippet for include in parsed.includes})
             try:
@@ -302,8 +317,8 @@ class Downloads:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 code = self.code_file(parsed, snippet, chunks[snippet], page.url, site)
                 target.write_text(code, "utf-8")
-        for uri, notebook in self.lab_notebooks.items():
-            write_json(site_dir / self.notebook_uri(uri), notebook)
+        for uri, text in self.lab_texts.items():
+            write_atomic(site_dir / self.notebook_uri(uri), text)
         if evict and self.notebook_cache.is_dir():
             for entry in self.notebook_cache.glob("*.ipynb"):
                 if entry.stem not in used:
