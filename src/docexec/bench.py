@@ -3,8 +3,9 @@
 Works on a copy of the project in a temporary folder, with its own cache. The two floors:
 
 - F: the same pages built with the docexec plugin removed from the configuration: the code of
-  each include inserted by ``pymdownx.snippets`` and the recorded outputs shown as they are, so
-  the floor renders exactly the content of the real build, with no execution machinery;
+  each include inserted by ``pymdownx.snippets`` and the recorded outputs shown as they are, and
+  the pages the plugin generates (the labs, the errors page) given as plain files, so the floor
+  renders the content of the real build with no execution machinery;
 - L: one process that imports torch once and runs every snippet file in turn, rendering the
   figures it draws as SVG (they are outputs too), with no isolation, cache or limits.
 
@@ -115,6 +116,25 @@ def loop(root: Path, snippets: list[str]) -> tuple[float, dict[str, float], floa
     return total, times, figures
 
 
+def floor_pages(root: Path) -> None:
+    """``docs-floor/``: the pages the plugin adds, as plain files (the labs' notebooks and the
+    errors page, made by one build here), so that the floor renders the same pages."""
+    from docexec.config import load_config
+    from docexec.errors_index import errors_page
+
+    build(root)
+    config = load_config(root)
+    shutil.copytree(root / "docs", root / "docs-floor")
+    pages = config.cache_dir / "pages"
+    for notebook in pages.rglob("*.ipynb"):
+        target = root / "docs-floor" / notebook.relative_to(pages)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(notebook, target)
+    if config.errors_page:
+        target = root / "docs-floor" / config.errors_page
+        target.write_text(errors_page(root / "docs", config.errors_page), encoding="utf-8")
+
+
 def edit_inside_last_section(path: Path, line: str) -> None:
     """Add ``line`` just before the file's last end marker, so the last section prints it."""
     text = path.read_text()
@@ -203,6 +223,8 @@ def main(argv: list[str] | None = None) -> None:
             )
         floor = PLUGIN_LINE.sub("", (root / "mkdocs.yml").read_text())
         floor = floor.replace("strict: true", "strict: false")
+        floor = re.sub(r"^docs_dir: .*$", "docs_dir: docs-floor", floor, flags=re.M)
+        floor_pages(root)
         if "pymdownx.snippets" not in floor:
             floor = floor.replace(
                 "markdown_extensions:\n", f"markdown_extensions:\n{SNIPPETS_EXTENSION}", 1
@@ -223,11 +245,11 @@ def main(argv: list[str] | None = None) -> None:
             rows["L_plain"].append(total - figures)
             file_times.append(times[args.edit])
             shutil.rmtree(root / ".cache", ignore_errors=True)
-            rows["cold"].append(build(root))
-            rows["nochange"].append(build(root))
-            shutil.rmtree(root / ".cache", ignore_errors=True)
             rows["cold0"].append(build(root, env={"DOCEXEC_NOTEBOOKS": "0"}))
             rows["same0"].append(build(root, env={"DOCEXEC_NOTEBOOKS": "0"}))
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+            rows["cold"].append(build(root))
+            rows["nochange"].append(build(root))
             edited = root / "snippets" / args.edit
             edited.write_text(edited.read_text() + f"\n# bench edit {number}\n")
             rows["edit"].append(build(root))

@@ -9,6 +9,7 @@ nothing) and ``DOCEXEC_FORCE=1`` (ignore the cache).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -88,14 +89,17 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root when it is inside it, for messages."""
-        path = path.resolve()
-        return (
-            path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
-        )
+        return _relative(self.root, path)
 
     def snippet_label(self, snippet: str) -> str:
         """A snippet path as messages show it, e.g. ``snippets/tensors/shape.py``."""
         return self.relative(self.snippets_dir / snippet)
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative(root: Path, path: Path) -> str:
+    path = path.resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 OPTIONS = {f.name: f for f in dataclasses.fields(Config) if f.name != "root"}

@@ -44,7 +44,10 @@ def declared_errors(docs_dir: Path) -> list[DeclaredError]:
     """Every declared error of the pages under ``docs_dir``, in page and line order."""
     found = []
     for path in sorted(docs_dir.rglob("*.md")):
-        page = parse_page(path)
+        text = path.read_text(encoding="utf-8")
+        if "raises=" not in text:
+            continue
+        page = parse_page(path, text)
         if not any(include.raises for include in page.includes):
             continue
         inside = {i for f in page.fences for i in range(f.open_line, f.close_line + 1)}

@@ -20,6 +20,7 @@ syntax: the plugin, the tests and the command line use it.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -34,6 +35,13 @@ SAFE_PATH = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-
 SECTION_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 INCLUDE_LANGUAGES = {"python", "py", "python3"}
 PYTHON_LANGUAGES = INCLUDE_LANGUAGES | {"pycon"}
+
+
+@functools.lru_cache(maxsize=1024)
+def _attributes(rest: str) -> tuple[tuple[str, str], ...]:
+    """The ``key="value"`` pairs of a fence's info string (read once per distinct string)."""
+    pairs = (token.partition("=") for token in shlex.split(rest))
+    return tuple((key, value) for key, sep, value in pairs if sep)
 
 
 @dataclass(frozen=True)
@@ -55,18 +63,12 @@ class Fence:
     def attributes(self) -> dict[str, str]:
         """``key="value"`` pairs after the language."""
         rest = self.info.split(maxsplit=1)[1] if " " in self.info else ""
-        pairs: dict[str, str] = {}
         try:
-            tokens = shlex.split(rest)
+            return dict(_attributes(rest))
         except ValueError as exc:
             raise DocexecError(
                 f"{self.open_line + 1}: cannot read the fence's attributes {rest!r}: {exc}"
             ) from exc
-        for token in tokens:
-            key, sep, value = token.partition("=")
-            if sep:
-                pairs[key] = value
-        return pairs
 
     def text(self) -> str:
         """The body without the fence's indentation."""
