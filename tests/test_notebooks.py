@@ -252,6 +252,8 @@ def test_lab_page_shows_the_readers_version(site: Path) -> None:
     assert "differences = a[:, None, :]" not in html, "the page gives the solution away"
     assert "mathjax" not in html.lower() and "cdnjs" not in html
     download = json.loads((site / Downloads.notebook_uri("labs/tensors.ipynb")).read_text())
+    for lab in (site / "downloads" / "notebooks" / "labs").glob("*.ipynb"):
+        nbformat.validate(nbformat.read(lab, as_version=4))
     sources = "".join(c["source"] for c in download["cells"])
     assert "BEGIN SOLUTION" not in sources and "keepdim=True" not in sources
 

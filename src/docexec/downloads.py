@@ -50,16 +50,6 @@ MARKDOWN_CELL = re.compile(
 )
 
 
-def validate(notebook: dict[str, Any], name: str) -> None:
-    """Check ``notebook`` against the nbformat schema."""
-    import nbformat
-
-    try:
-        nbformat.validate(nbformat.from_dict(notebook))
-    except nbformat.ValidationError as exc:
-        raise DocexecError(f"{name}: the generated notebook is not valid nbformat: {exc}") from exc
-
-
 def notebook_text(notebook: dict[str, Any]) -> str:
     return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -235,7 +225,6 @@ class Downloads:
             )
 
         on_site, download = version(up), version(None)  # relative links / the site's address
-        validate(download, label)
         self.lab_texts[uri] = notebook_text(download)
         write_json(page_file, on_site)
         with contextlib.suppress(OSError):  # no cache: made again next time
@@ -304,7 +293,6 @@ class Downloads:
                         site=site,
                         helpers_used=self.helpers_used(sources),
                     )
-                    validate(notebook, str(parsed.path))
                 except DocexecError as exc:
                     problems.append(str(exc))
                     continue
