@@ -1,9 +1,10 @@
 """The one configuration of docexec: ``[tool.docexec]`` in the project's ``pyproject.toml``.
 
 Every entry point (the MkDocs plugin, the sybil parsers, the command line, the benchmark) calls
-`load_config`, so they all agree on where snippets live and how they run. Two environment
+`load_config`, so they all agree on where snippets live and how they run. Three environment
 variables switch behaviour for one run: ``DOCEXEC_EXECUTE=0`` (render the recorded outputs, run
-nothing) and ``DOCEXEC_FORCE=1`` (ignore the cache).
+nothing), ``DOCEXEC_FORCE=1`` (ignore the cache) and ``DOCEXEC_NOTEBOOKS=0`` (write no
+downloads).
 """
 
 from __future__ import annotations

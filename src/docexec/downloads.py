@@ -3,7 +3,8 @@
 - ``downloads/notebooks/<page>.ipynb``: each page with includes as a notebook
   (`docexec.notebooks`), with this build's outputs;
 - ``downloads/notebooks/labs/<name>.ipynb``: each lab, the reader's version (`docexec.labs`);
-- ``downloads/code/<snippet>.py``: each included snippet file, which runs with ``python``;
+- ``downloads/code/<snippet>.py``: each included snippet file, as a script that runs to its end
+  with ``python`` (the sections the page declares to raise print their error);
 - ``downloads/<package>-<version>-py3-none-any.whl``: each helper package, which the notebooks'
   first cell installs when it is missing (`docexec.wheel`).
 
