@@ -183,6 +183,8 @@ class Visit:
     bad_responses: list[str] = field(default_factory=list)
     dom: dict = field(default_factory=dict)
     axe: list[dict] = field(default_factory=list)  # axe-core violations, every impact
+    axe_dark: list[dict] = field(default_factory=list)  # the same in the dark scheme
+    dark_scheme: str = ""  # the scheme Material applied once the system asked for dark
     overflow: dict = field(default_factory=dict)  # widths at 390 px
     error: str | None = None  # the visit itself broke (timeout, crash)
 
@@ -334,6 +336,17 @@ def visit(browser, base_url: str, page_path: str) -> Visit:
             record.axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")[
                 "violations"
             ]
+            page.locator('label[for="__palette_1"]').click()  # "Switch to dark mode"
+            page.wait_for_function(
+                "() => document.body.getAttribute('data-md-color-scheme') === 'slate'",
+                timeout=TIMEOUT_MS,
+            )
+            record.dark_scheme = page.evaluate(
+                "() => document.body.getAttribute('data-md-color-scheme')"
+            )
+            record.axe_dark = page.evaluate(
+                "() => axe.run(document, {resultTypes: ['violations']})"
+            )["violations"]
             page.set_viewport_size(MOBILE)
             page.evaluate("() => document.fonts.ready.then(() => true)")
             record.overflow = page.evaluate(_OVERFLOW)
@@ -518,10 +531,13 @@ def test_no_horizontal_scroll_on_mobile(visits: dict[str, Visit]) -> None:
     _fail_if(problems, f"horizontal scroll at {MOBILE['width']} px")
 
 
-def test_accessibility_axe(visits: dict[str, Visit]) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_accessibility_axe(visits: dict[str, Visit], scheme: str) -> None:
     problems = _visit_errors(visits)
     for v in visits.values():
-        for violation in v.axe:
+        if scheme == "dark" and v.dark_scheme != "slate":
+            problems.append(f"{label(v.page)}: the dark scheme was not applied ({v.dark_scheme})")
+        for violation in v.axe if scheme == "light" else v.axe_dark:
             if violation.get("impact") not in ("serious", "critical"):
                 continue
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
