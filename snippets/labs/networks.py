@@ -323,7 +323,11 @@ check_two_layer_net(TwoLayerNet)
 def count_trainable(model):
     """The number of parameter values of model that have requires_grad set (an int)."""
     # BEGIN SOLUTION
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    total = 0
+    for weights in model.parameters():
+        if weights.requires_grad:  # frozen tensors are not trained
+            total += weights.numel()
+    return total
     # END SOLUTION
 
 
