@@ -16,7 +16,8 @@ Each check loops over every page and fails once, listing every offending page an
 * mobile: at 390 px wide no page scrolls horizontally;
 * accessibility: axe-core (vendored in ``tests/browser/``) reports no "serious" or "critical"
   violation;
-* the light/dark toggle switches the colour scheme and inverts figures only in the dark theme;
+* figures: each shows the image drawn for the current scheme (the toggle switches both ways), no
+  label under 10 CSS px in either scheme at 1280 and 390 px, and no layout shift as they load;
 * search finds the chapter that teaches a term, and its result link opens that chapter;
 * without a browser: every internal link and ``#anchor`` resolves to a built file and element, no
   ``src=`` or ``<link href>`` points to another host, and two clean builds give identical files
@@ -186,6 +187,9 @@ class Visit:
     axe_dark: list[dict] = field(default_factory=list)  # the same in the dark scheme
     dark_scheme: str = ""  # the scheme Material applied once the system asked for dark
     overflow: dict = field(default_factory=dict)  # widths at 390 px
+    figures: dict[str, list[dict]] = field(default_factory=dict)  # "scheme width" -> each figure
+    boxes_before: list[dict] = field(default_factory=list)  # figure boxes before they load
+    boxes_after: list[dict] = field(default_factory=list)  # and once loaded
     error: str | None = None  # the visit itself broke (timeout, crash)
 
 
@@ -316,6 +320,36 @@ _OVERFLOW = """() => {
 }"""
 
 
+_FIGURE_BOXES = """() => [...document.querySelectorAll(".docexec-figure img")]
+  .filter((img) => img.offsetParent !== null)
+  .map((img) => {
+    const r = img.getBoundingClientRect();
+    return {src: img.getAttribute("src"), width: Math.round(r.width), height: Math.round(r.height)};
+  })"""
+
+# Each figure frame: how many images it shows, and the shown one's smallest label in CSS px (the
+# glyphs' font size read from the SVG file itself, scaled by the width the image is drawn at).
+_FIGURE_LABELS = r"""async () => {
+  const found = [];
+  for (const frame of document.querySelectorAll(".docexec-figure-frame")) {
+    const shown = [...frame.querySelectorAll("img")].filter((img) => img.offsetParent !== null);
+    const src = shown[0]?.getAttribute("src") ?? frame.innerHTML.slice(0, 90);
+    const item = {shown: shown.length, src};
+    if (shown.length === 1) {
+      const svg = await (await fetch(shown[0].src)).text();
+      const viewBox = /viewBox="[\d.-]+ [\d.-]+ ([\d.]+)/.exec(svg);
+      const sizes = [...svg.matchAll(/scale\(([\d.]+) -[\d.]+\)/g)]
+        .map((m) => parseFloat(m[1]) * 100);
+      const width = shown[0].getBoundingClientRect().width;
+      item.label = sizes.length && viewBox
+        ? Math.min(...sizes) * width / parseFloat(viewBox[1]) : null;
+    }
+    found.push(item);
+  }
+  return found;
+}"""
+
+
 def visit(browser, base_url: str, page_path: str) -> Visit:
     """Open one page once and gather what every per-page check needs.
 
@@ -327,10 +361,13 @@ def visit(browser, base_url: str, page_path: str) -> Visit:
     with open_page(browser, base_url, record=record) as page:
         try:
             page.goto(base_url + page_path, wait_until="networkidle")
+            record.boxes_before = page.evaluate(_FIGURE_BOXES)
             page.evaluate(_FORCE_IMAGES)
             page.wait_for_function(
                 "() => [...document.images].every((img) => img.complete)", timeout=TIMEOUT_MS
             )
+            record.boxes_after = page.evaluate(_FIGURE_BOXES)
+            record.figures["light 1280"] = page.evaluate(_FIGURE_LABELS)
             record.dom = page.evaluate(_DOM_REPORT, COPY_BUTTON)
             page.add_script_tag(path=str(AXE_JS))
             record.axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")[
@@ -347,9 +384,17 @@ def visit(browser, base_url: str, page_path: str) -> Visit:
             record.axe_dark = page.evaluate(
                 "() => axe.run(document, {resultTypes: ['violations']})"
             )["violations"]
+            record.figures["dark 1280"] = page.evaluate(_FIGURE_LABELS)
             page.set_viewport_size(MOBILE)
             page.evaluate("() => document.fonts.ready.then(() => true)")
             record.overflow = page.evaluate(_OVERFLOW)
+            record.figures["dark 390"] = page.evaluate(_FIGURE_LABELS)
+            page.locator('label[for="__palette_0"]').click()  # "Switch to light mode"
+            page.wait_for_function(
+                "() => document.body.getAttribute('data-md-color-scheme') === 'default'",
+                timeout=TIMEOUT_MS,
+            )
+            record.figures["light 390"] = page.evaluate(_FIGURE_LABELS)
         except (
             Exception
         ) as exc:  # a timeout or crash is a finding about this page, not a test error
@@ -559,41 +604,39 @@ def _pages_with(site: Path, pages: list[str], pattern: str) -> list[str]:
     return [p for p in pages if regex.search((site / p / "index.html").read_text(encoding="utf-8"))]
 
 
-def test_palette_toggle_keeps_figures_readable(
-    browser, base_url: str, site: Path, pages: list[str]
-) -> None:
-    """The palette toggle switches light <-> dark, and only the dark theme inverts figures."""
-    from playwright.sync_api import expect
-
-    with_figures = _pages_with(site, pages, r'class="docexec-figure"[^>]*>\s*<img')
-    chapters = [p for p in with_figures if not p.startswith("reference/")] or with_figures
-    assert chapters, "no page has a figure (figure.docexec-figure > img) to check the dark theme on"
-    page_path = chapters[0]
-    filters = """() => [...document.querySelectorAll(".docexec-figure img")].map(
-        (img) => `${img.getAttribute("src")}: ${getComputedStyle(img).filter}`)"""
-    problems = []
-    with open_page(browser, base_url) as page:
-        page.goto(base_url + page_path, wait_until="load")
-        body = page.locator("body")
-        steps = [
-            (None, "default", False),  # the light theme, as a light-preferring reader first sees it
-            ('label[for="__palette_1"]', "slate", True),  # "Switch to dark mode"
-            ('label[for="__palette_0"]', "default", False),  # "Switch to light mode"
-        ]
-        for toggle, scheme, inverted in steps:
-            if toggle:
-                page.locator(toggle).click()
-            expect(body, f"{label(page_path)}: after clicking {toggle}").to_have_attribute(
-                "data-md-color-scheme", scheme
-            )
-            for figure in page.evaluate(filters):
-                if ("invert" in figure.split(": ", 1)[1]) != inverted:
-                    want = "a CSS filter with invert()" if inverted else "no filter"
+def test_figures_follow_the_scheme_and_stay_legible(visits: dict[str, Visit]) -> None:
+    """Both schemes, 1280 and 390 px: one image per figure, the scheme's own, labels >= 10 px."""
+    problems, measured = [], 0
+    for v in visits.values():
+        for where, figures in v.figures.items():
+            scheme = where.split()[0]
+            for figure in figures:
+                measured += 1
+                if figure["shown"] != 1:
                     problems.append(
-                        f"{label(page_path)}: in scheme {scheme!r} the figure needs {want} "
-                        f"(docs/assets/stylesheets/notebook.css); got {figure}"
+                        f"{label(v.page)} ({where}): {figure['shown']} images shown for one "
+                        f"figure, want 1: {figure['src']}"
                     )
-    _fail_if(problems, "figures in the light and dark themes")
+                elif not figure["src"].endswith(f"#only-{scheme}"):
+                    problems.append(f"{label(v.page)} ({where}): shows {figure['src']}")
+                elif figure["label"] is None or figure["label"] < 9.95:
+                    problems.append(
+                        f"{label(v.page)} ({where}): smallest label of {figure['src']} is "
+                        f"{figure['label']} CSS px, want >= 10"
+                    )
+    assert measured, "no figure was measured: the site has figures (.docexec-figure-frame)"
+    _fail_if(problems, "figures per scheme and width")
+
+
+def test_figures_do_not_shift_the_layout_as_they_load(visits: dict[str, Visit]) -> None:
+    """Every figure's box has its final size before its image arrives (width and height set)."""
+    problems = [
+        f"{label(v.page)}: figure boxes before loading {v.boxes_before} != after {v.boxes_after}"
+        for v in visits.values()
+        if v.boxes_before != v.boxes_after
+    ]
+    assert any(v.boxes_after for v in visits.values()), "no figure box was measured"
+    _fail_if(problems, "layout shifts from figures")
 
 
 _RESULT_INDEX = """([expected, term]) => {

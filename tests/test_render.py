@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from docexec.render import failure_html, fold_code_before, output_html, svg_size
+from docexec.render import failure_html, fold_code_before, output_html
 from docexec.results import Failure
 
 CODE = '<div class="highlight"><pre><span></span><code>plt.plot()</code></pre></div>'
@@ -22,17 +22,9 @@ def test_a_failure_is_shown_never_an_empty_output() -> None:
 
 def test_declared_error_and_figures_render_after_the_text() -> None:
     error = Failure(type="ValueError", message="bad <input>", line=3, traceback="")
-    html = output_html("printed\n", error, [("fig.svg", 'a "quoted" line', (640, 480))])
+    html = output_html("printed\n", error, ['<figure class="docexec-figure"></figure>'])
     assert html.index("printed") < html.index("Raises, as expected") < html.index("<figure")
     assert "ValueError: bad &lt;input&gt;" in html
-    assert '<img src="fig.svg" alt="a &quot;quoted&quot; line" width="640" height="480"' in html
-    assert "<figcaption" not in html  # the alt text is not read twice
-
-
-def test_a_figure_reserves_its_size_from_the_svg() -> None:
-    svg = '<?xml version="1.0"?>\n<svg xmlns="x" width="360pt" height="180.5pt" viewBox="0 0 1 1">'
-    assert svg_size(svg) == (480, 241)
-    assert svg_size("<svg>") is None
 
 
 def test_the_code_before_a_figure_is_folded() -> None:

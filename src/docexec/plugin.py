@@ -51,6 +51,7 @@ from docexec.downloads import Downloads
 from docexec.errors import DocexecError
 from docexec.errors_index import errors_page
 from docexec.executor import Executor
+from docexec.figures import dark_svg, figure_html
 from docexec.guard import Snapshot, changes, snapshot
 from docexec.notebooks import leading_setup
 from docexec.pages import Include, parse_page
@@ -63,7 +64,6 @@ from docexec.render import (
     provenance_html,
     reading_minutes,
     recorded_html,
-    svg_size,
 )
 from docexec.results import FileResult, Provenance
 from docexec.sections import Chunk, split_sections
@@ -398,9 +398,16 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         stem = include.snippet.removesuffix(".py")
         figures = []
         for number, figure in enumerate(section.figures, start=1):
-            uri = f"assets/figures/{stem}/{include.section}-{number}.svg"
-            self.figures[uri] = figure.svg
-            figures.append((get_relative_url(uri, page.url), figure.alt, svg_size(figure.svg)))
+            uri = f"assets/figures/{stem}/{include.section}-{number}"
+            self.figures[f"{uri}.svg"] = figure.svg
+            self.figures[f"{uri}-dark.svg"] = dark_svg(figure.svg)
+            figures.append(
+                figure_html(
+                    get_relative_url(f"{uri}.svg", page.url),
+                    get_relative_url(f"{uri}-dark.svg", page.url),
+                    figure,
+                )
+            )
         html = output_html(section.stdout, section.error, figures, include.recorded)
         if verdict.status is Status.DIFFERS:
             html = failure_html(verdict.message) + html

@@ -51,7 +51,7 @@ def recorded_text_html(recorded: str) -> str:
 def output_html(
     stdout: str,
     error: Failure | None,
-    figures: list[tuple[str, str, tuple[int, int] | None]],
+    figures: list[str],
     recorded: str | None = None,
 ) -> str:
     """The HTML shown under an included section.
@@ -59,7 +59,7 @@ def output_html(
     Args:
         stdout: What the section printed.
         error: The declared error it raised, if any.
-        figures: ``(url, alt, (width, height) in CSS pixels or None)`` of each figure it drew.
+        figures: The HTML of each figure it drew (``figures.figure_html``).
         recorded: The page's recorded output, whose marks say which values vary.
     """
     blocks = []
@@ -73,12 +73,7 @@ def output_html(
             '<p class="docexec-error-title">Raises, as expected</p>'
             f"<pre><code>{html.escape(error.summary())}</code></pre></div>"
         )
-    for url, alt, size in figures:
-        dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
-        blocks.append(
-            f'<figure class="docexec-figure"><img src="{html.escape(url)}" '
-            f'alt="{html.escape(alt)}"{dimensions} loading="lazy"></figure>'
-        )
+    blocks += figures
     if not blocks:
         blocks.append('<p class="docexec-empty">This code prints nothing.</p>')
     return '<div class="docexec-output" aria-label="Output">' + "".join(blocks) + "</div>"
@@ -135,17 +130,6 @@ def reading_minutes(markdown_lines: list[str], code_blocks: int) -> tuple[int, i
             words += len(re.findall(r"[A-Za-z0-9_'’-]+", line))
     prose = max(1, round(words / 220))
     return prose, max(prose, round(words / 220 + code_blocks * 0.5))
-
-
-SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"')
-
-
-def svg_size(svg: str) -> tuple[int, int] | None:
-    """A matplotlib SVG's size in CSS pixels (from its ``pt`` size), so pages reserve its space."""
-    match = SVG_SIZE.search(svg[:2000])
-    if not match:
-        return None
-    return round(float(match.group(1)) * 4 / 3), round(float(match.group(2)) * 4 / 3)
 
 
 def fold_code_before(
