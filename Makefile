@@ -38,9 +38,10 @@ test: check execute
 execute: $(STAMP)
 	$(PY) -m docexec execute
 
-## site: strict build into site/
+## site: strict build into site/, then the offline copy, zipped into site/downloads/
 site: $(STAMP)
 	$(PY) -m mkdocs build --strict
+	$(PY) src/hooks/offline.py site
 
 ## update-outputs: rewrite recorded output blocks from a fresh run (PAGES="docs/x.md" for some)
 update-outputs: $(STAMP)

@@ -1,4 +1,5 @@
-"""Snippets for docs/setup.md: check the installation and see which device PyTorch will use."""
+"""Snippets for docs/setup.md:
+check the installation and see which device PyTorch will use."""
 
 import torch
 
@@ -14,7 +15,8 @@ print("Device name:    ", device_name(device))
 # --8<-- [end:check]
 
 # --8<-- [start:first-computation]
-x = torch.tensor([0.5, 1.5, 4.0], device=device)  # made directly on the chosen device
+# made directly on the chosen device
+x = torch.tensor([0.5, 1.5, 4.0], device=device)
 doubled = x * 2
 total = doubled.sum()
 print(doubled)

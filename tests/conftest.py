@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,17 @@ def site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
             shutil.rmtree(folder, ignore_errors=True)
             build_site(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def offline_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline copy, unpacked from the zip the site offers for download."""
+    archive = site / "downloads" / "pytorch-learning-notebook.zip"
+    assert archive.is_file(), f"the site has no offline copy at {archive}"
+    folder = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(folder)
+    return folder / "pytorch-learning-notebook"
 
 
 @pytest.fixture

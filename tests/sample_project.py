@@ -152,23 +152,37 @@ def marked_processes() -> list[tuple[int, int, str]]:
     return found
 
 
+# The published configuration's repository links, for the site the tests build (the offline copy
+# is built without, to show they are left out when unset).
+TEST_REPO_URL = "https://github.com/example/pytorch-learning-notebook"
+
+
 def build_site(dest: Path) -> None:
-    """Build the repository's site strictly into ``dest``; fail with mkdocs' output if it fails."""
+    """Build the repository's site strictly into ``dest`` as ``make site`` does (the pages, then
+    the offline copy zipped into it); fail with the output of the step that failed."""
     venv_python = REPO / ".venv" / "bin" / "python"
     python = str(venv_python) if venv_python.exists() else sys.executable
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [python, "-m", "mkdocs", "build", "--strict", "-d", str(dest)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if proc.returncode != 0:
-        output = (proc.stdout + proc.stderr).strip().splitlines()
-        pytest.fail(
-            f"mkdocs build --strict -d {dest} failed (exit {proc.returncode}); last lines:\n"
-            + "\n".join(output[-40:]),
-            pytrace=False,
+    env.pop("SITE_OFFLINE", None)
+    for command, extra in (
+        (
+            [python, "-m", "mkdocs", "build", "--strict", "-d", str(dest)],
+            {"SITE_REPO_URL": TEST_REPO_URL},
+        ),
+        ([python, "src/hooks/offline.py", str(dest)], {}),
+    ):
+        proc = subprocess.run(
+            command,
+            cwd=REPO,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
+        if proc.returncode != 0:
+            output = (proc.stdout + proc.stderr).strip().splitlines()
+            pytest.fail(
+                f"{' '.join(command[1:])} failed (exit {proc.returncode}); last lines:\n"
+                + "\n".join(output[-40:]),
+                pytrace=False,
+            )

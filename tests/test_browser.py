@@ -891,3 +891,36 @@ def test_internal_links_and_anchors_resolve(site: Path) -> None:
 def test_no_external_resources_referenced(site: Path) -> None:
     _, external_resources, _ = _check_links(site)
     _fail_if(external_resources, f"src= or <link href> pointing to a host other than {HOST}")
+
+
+def test_the_offline_copy_works_from_the_disk(browser, offline_site: Path) -> None:
+    """Unpacked from the site's zip and opened as file://: a link opens its page (not a folder
+    listing), search finds a chapter, and nothing is requested from anywhere else."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    elsewhere: list[str] = []
+    errors: list[str] = []
+    context.route(
+        lambda url: not url.startswith("file://"),
+        lambda route: (elsewhere.append(route.request.url), route.abort("blockedbyclient")),
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto((offline_site / "index.html").as_uri(), wait_until="load")
+        page.get_by_role("link", name="Go to the first chapter").click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/tensors/tensor.html"), page.url
+        assert page.locator("h1").first.inner_text().startswith("The tensor")
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially("keepdim")
+        result = page.locator('a.md-search-result__link[href*="dimensions.html"]').first
+        result.wait_for(timeout=8000)
+        result.click()
+        page.wait_for_load_state("load")
+        assert urlsplit(page.url).path.endswith("/tensors/dimensions.html"), page.url
+    finally:
+        context.close()
+    assert elsewhere == [], f"the offline copy requested {elsewhere}"
+    assert errors == [], f"uncaught errors in the offline copy: {errors}"

@@ -112,3 +112,29 @@ def test_every_chapter_offers_its_notebook_and_its_code(site: Path) -> None:
             if not (site / rel / href).resolve().is_file():
                 problems.append(f"{rel}: {label} points to a missing file {href}")
     assert not problems, "\n".join(problems)
+
+
+def test_repository_links_come_from_the_configuration(site: Path) -> None:
+    """The header links the repository without asking api.github.com for its stars; "edit" and
+    "view source" open the page's Markdown, or for a lab the percent file it is made from."""
+    from sample_project import TEST_REPO_URL
+
+    shape = (site / "tensors" / "shape" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="{TEST_REPO_URL}" title="Go to repository" class="md-source">' in shape
+    assert 'data-md-component="source"' not in shape
+    assert f'href="{TEST_REPO_URL}/edit/main/docs/tensors/shape.md" title="Edit this page"' in shape
+    assert f'href="{TEST_REPO_URL}/raw/main/docs/tensors/shape.md" title="View source' in shape
+    lab = (site / "labs" / "tensors" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{TEST_REPO_URL}/edit/main/snippets/labs/tensors.py"' in lab
+    generated = (site / "reference" / "errors" / "index.html").read_text(encoding="utf-8")
+    assert 'title="Edit this page"' not in generated  # made by the build: nothing to edit
+
+
+def test_the_offline_copy_leaves_out_what_it_was_not_given(offline_site: Path) -> None:
+    """Built without SITE_REPO_URL: no repository link and no edit buttons, rather than broken
+    ones; plain ``.html`` links and the inlined search index that work from the disk."""
+    shape = (offline_site / "tensors" / "shape.html").read_text(encoding="utf-8")
+    assert "md-source" not in shape and 'title="Edit this page"' not in shape
+    assert 'href="dimensions.html"' in shape
+    assert (offline_site / "search" / "search_index.js").read_text().startswith("var __index = ")
+    assert "assets/vendor/iframe-worker/shim.js" in shape and "unpkg" not in shape

@@ -1,4 +1,5 @@
-"""Snippets for docs/autograd/autograd.md: derivatives from autograd, the chain rule, grad."""
+"""Snippets for docs/autograd/autograd.md:
+derivatives from autograd, the chain rule, grad."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt

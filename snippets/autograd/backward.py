@@ -1,4 +1,5 @@
-"""Snippets for docs/autograd/backward.md: what one .backward() call computes, and how."""
+"""Snippets for docs/autograd/backward.md:
+what one .backward() call computes, and how."""
 
 # --8<-- [start:setup]
 import torch

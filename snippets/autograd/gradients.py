@@ -1,4 +1,5 @@
-"""Snippets for docs/autograd/gradients.md: reading, accumulating, clearing and hooking .grad."""
+"""Snippets for docs/autograd/gradients.md:
+reading, accumulating, clearing and hooking .grad."""
 
 # --8<-- [start:setup]
 import warnings

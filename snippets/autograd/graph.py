@@ -1,4 +1,5 @@
-"""Snippets for docs/autograd/graph.md: the graph autograd records, its nodes and its lifetime."""
+"""Snippets for docs/autograd/graph.md:
+the graph autograd records, its nodes and its lifetime."""
 
 # --8<-- [start:setup]
 import torch

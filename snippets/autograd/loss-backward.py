@@ -1,4 +1,5 @@
-"""Snippets for docs/autograd/loss-backward.md: gradients of a loss, and the patterns around it."""
+"""Snippets for docs/autograd/loss-backward.md:
+gradients of a loss, and the patterns around it."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt

@@ -1,4 +1,5 @@
-"""Snippets for docs/autograd/requires-grad.md: turning gradient tracking on and off."""
+"""Snippets for docs/autograd/requires-grad.md:
+turning gradient tracking on and off."""
 
 # --8<-- [start:setup]
 import torch
@@ -38,9 +39,11 @@ counts = torch.tensor([5, 0, 2], requires_grad=True)
 # --8<-- [end:integer-error]
 
 # --8<-- [start:integer-fix]
-counts = torch.tensor([5.0, 0.0, 2.0], requires_grad=True)  # decimal points: accepted
+# decimal points: accepted
+counts = torch.tensor([5.0, 0.0, 2.0], requires_grad=True)
 print(counts.dtype, counts.requires_grad)
-converted = torch.tensor([5, 0, 2]).float().requires_grad_()  # or cast to float, then flag
+# or cast to float, then flag
+converted = torch.tensor([5, 0, 2]).float().requires_grad_()
 print(converted.dtype, converted.requires_grad)
 # --8<-- [end:integer-fix]
 

@@ -1,4 +1,5 @@
-"""Snippets for docs/layers/dropout.md: nn.Dropout, mask and scaling, train vs eval, a test."""
+"""Snippets for docs/layers/dropout.md:
+nn.Dropout, mask and scaling, train vs eval, a test."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt
@@ -17,7 +18,8 @@ device = get_device()
 # --8<-- [start:mask]
 torch.manual_seed(0)
 dropout = nn.Dropout(p=0.5)  # a new module is in training mode
-x = torch.full((10,), 4.0)  # CPU: masks from the CPU generator, the same on every machine
+# CPU: masks from the CPU generator, the same on every machine
+x = torch.full((10,), 4.0)
 for trial in range(3):
     out = dropout(x)
     print(out.tolist(), " zeros:", (out == 0).sum().item())

@@ -1,4 +1,5 @@
-"""Snippets for docs/layers/embedding.md: nn.Embedding, a learnable table of token vectors."""
+"""Snippets for docs/layers/embedding.md:
+nn.Embedding, a learnable table of token vectors."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt
@@ -297,7 +298,8 @@ print("output shape:", tuple(gpt2_tokens(ids).shape))
 
 # --8<-- [start:exercise-masked-mean]
 with torch.no_grad():
-    pad_emb.weight[0] = 0.0  # undo the 7s written above: padding vectors are zero again
+    # undo the 7s written above: padding vectors are zero again
+    pad_emb.weight[0] = 0.0
 lengths = (padded != 0).sum(dim=1)  # real tokens per sentence: tensor([4, 2])
 mask = (padded != 0).unsqueeze(-1).float()  # (B, T, 1): 1 for a token, 0 for pad
 vectors = pad_emb(padded)

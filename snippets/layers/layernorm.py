@@ -1,4 +1,5 @@
-"""Snippets for docs/layers/layernorm.md: LayerNorm, its formula, placement, RMSNorm, BatchNorm."""
+"""Snippets for docs/layers/layernorm.md:
+LayerNorm, its formula, placement, RMSNorm, BatchNorm."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt
@@ -158,7 +159,8 @@ def rms_norm(x, gamma, eps):
     return gamma * x / torch.sqrt(x.pow(2).mean(dim=-1, keepdim=True) + eps)
 
 
-x = torch.tensor([4.0, 8.0, 5.0, 2.0, 6.0]).to(device)  # the vector of the first example
+# the vector of the first example
+x = torch.tensor([4.0, 8.0, 5.0, 2.0, 6.0]).to(device)
 eps = torch.finfo(x.dtype).eps  # the default when eps=None
 with torch.no_grad():
     print("nn.RMSNorm:", [round(v, 4) for v in rms(x).tolist()])

@@ -308,7 +308,8 @@ print("tied:  ", count_parameters(language_model), " same object:",
 class ImageMLP(nn.Module):
     def __init__(self):
         super().__init__()
-        self.fc_in = nn.Linear(28 * 28, 200)  # each image arrives as 784 pixels in a row
+        # each image arrives as 784 pixels in a row
+        self.fc_in = nn.Linear(28 * 28, 200)
         self.fc_mid = nn.Linear(200, 50)
         self.fc_out = nn.Linear(50, 10)
 

@@ -1,4 +1,5 @@
-"""Snippets for docs/networks/weights.md: weight matrices, their values and scale."""
+"""Snippets for docs/networks/weights.md:
+weight matrices, their values and scale."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt

@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/argmax.md: where the largest value is, predictions, accuracy, top-k."""
+"""Snippets for docs/tensors/argmax.md:
+where the largest value is, predictions, accuracy, top-k."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -9,7 +10,8 @@ from torchnb import accuracy, get_device
 device = get_device()
 
 # --8<-- [start:first-argmax]
-nightly_lows = torch.tensor([-4.0, -1.5, -7.0, -0.5, -3.0]).to(device)  # one value per night
+# one value per night
+nightly_lows = torch.tensor([-4.0, -1.5, -7.0, -0.5, -3.0]).to(device)
 
 warmest = torch.argmax(nightly_lows)  # WHERE the largest value is
 print("max:   ", nightly_lows.max())  # WHAT the largest value is
@@ -24,7 +26,8 @@ votes = torch.tensor([0.4, 0.9, 0.9, 0.2, 0.9, 0.2]).to(device)
 
 print("argmax:", votes.argmax().item())  # 0.9 sits at positions 1, 2 and 4
 print("argmin:", votes.argmin().item())  # 0.2 sits at positions 3 and 5
-tied = (votes == votes.max()).nonzero().flatten()  # every position holding the maximum
+# every position holding the maximum
+tied = (votes == votes.max()).nonzero().flatten()
 print("all positions of the max:", tied.tolist())
 # --8<-- [end:ties]
 
@@ -46,7 +49,8 @@ scores = torch.tensor([
 flat = scores.argmax()  # no dim: the index into the flattened tensor
 print("flattened:", scores.flatten())
 print("argmax with no dim:", flat.item())
-row, col = torch.unravel_index(flat, scores.shape)  # turn a flat index into (row, column)
+# turn a flat index into (row, column)
+row, col = torch.unravel_index(flat, scores.shape)
 print("as (row, column):", (row.item(), col.item()), " value:", scores[row, col])
 # --8<-- [end:batch-scores]
 
@@ -62,7 +66,8 @@ print("dim=-1 is dim=1 here:", torch.equal(scores.argmax(dim=-1), per_sample))
 best = scores.argmax(dim=1, keepdim=True)  # shape (4, 1) instead of (4,)
 print(best.shape)
 print(best.flatten())
-print(scores.gather(1, best).flatten())  # the winning score of each row, picked with the index
+# the winning score of each row, picked with the index
+print(scores.gather(1, best).flatten())
 # --8<-- [end:keepdim]
 
 # --8<-- [start:tokens-3d]
@@ -73,7 +78,8 @@ tag_scores = torch.randn(2, 5, 4).to(device)
 tags = tag_scores.argmax(dim=-1)  # the best tag of every token
 print("tags per token:", tuple(tags.shape))
 print(tags)
-where = tag_scores.argmax(dim=1)  # for each sentence and tag, its highest-scoring token
+# for each sentence and tag, its highest-scoring token
+where = tag_scores.argmax(dim=1)
 print("token per tag:", tuple(where.shape))
 print(where)
 # --8<-- [end:tokens-3d]
@@ -93,7 +99,8 @@ print("probability of the predicted class:", probs.max(dim=1).values)
 # --8<-- [end:logits-to-probs]
 
 # --8<-- [start:rounding-ties]
-box_logits = torch.tensor([19.0, 23.0, 4.0]).to(device)  # box 1 is the most confident
+# box 1 is the most confident
+box_logits = torch.tensor([19.0, 23.0, 4.0]).to(device)
 print("argmax of logits:", box_logits.argmax().item())
 box_scores = torch.sigmoid(box_logits)  # each logit squashed into (0, 1) on its own
 print("scores:", box_scores, " equal?", (box_scores[0] == box_scores[1]).item())
@@ -102,7 +109,8 @@ print("argmax of scores:", box_scores.argmax().item())
 
 # --8<-- [start:accuracy-by-hand]
 torch.manual_seed(2)
-labels = torch.tensor([0, 2, 1, 3, 3, 0, 1, 2, 0, 3]).to(device)  # the true class of 10 samples
+# the true class of 10 samples
+labels = torch.tensor([0, 2, 1, 3, 3, 0, 1, 2, 0, 3]).to(device)
 # fake model outputs: random scores, plus a head start for the true class
 outputs = (torch.randn(10, 4) + 1.5 * F.one_hot(labels.cpu(), 4)).to(device)
 
@@ -111,7 +119,8 @@ hits = predicted == labels  # True where the prediction is right
 print("predicted:", predicted)
 print("labels:   ", labels)
 print("hits:", hits)
-print(f"{hits.sum().item()} of {len(labels)} right, accuracy {hits.float().mean().item():.2f}")
+print(f"{hits.sum().item()} of {len(labels)} right, "
+      f"accuracy {hits.float().mean().item():.2f}")
 print("torchnb.accuracy:", accuracy(outputs, labels))
 # --8<-- [end:accuracy-by-hand]
 
@@ -125,9 +134,11 @@ torch.manual_seed(3)
 fruit_probs = F.softmax(torch.randn(len(fruits)) * 1.5, dim=0).to(device)
 
 top = torch.topk(fruit_probs, k=3)  # the 3 largest, largest first
-for rank, (p, i) in enumerate(zip(top.values.tolist(), top.indices.tolist()), start=1):
+pairs = zip(top.values.tolist(), top.indices.tolist())
+for rank, (p, i) in enumerate(pairs, start=1):
     print(f"{rank}. {fruits[i]:<7} {p:.3f}")
-bottom = torch.topk(fruit_probs, k=2, largest=False)  # the 2 smallest, smallest first
+# the 2 smallest, smallest first
+bottom = torch.topk(fruit_probs, k=2, largest=False)
 print("least likely:", [fruits[i] for i in bottom.indices.tolist()], bottom.values)
 print("top-1 is the argmax:", top.indices[0].item() == fruit_probs.argmax().item())
 # --8<-- [end:topk]
@@ -139,16 +150,17 @@ winner = fruit_probs.argmax().item()
 heights = fruit_probs.cpu().tolist()  # matplotlib wants plain numbers on the CPU
 
 fig, ax = plt.subplots(figsize=(8, 3))
-fig.set_label(f"Bar chart of the probabilities of {len(fruits)} fruit classes; the argmax, "
-              f"{fruits[winner]}, is the tallest bar, marked #1, and the top {k} bars are "
-              f"coloured and carry their rank 1 to {k}")
+fig.set_label(f"Bar chart of the probabilities of {len(fruits)} fruit classes; the "
+              f"argmax, {fruits[winner]}, is the tallest bar, marked #1, and the "
+              f"top {k} bars are coloured and carry their rank 1 to {k}")
 colors = ["lightgray"] * len(fruits)
 for i in ranks:
     colors[i] = "tab:orange"  # the top-k
 colors[winner] = "tab:red"  # the argmax
 ax.bar(fruits, heights, color=colors, edgecolor="black")
 for rank, i in enumerate(ranks, start=1):  # write the rank above each top-k bar
-    ax.text(i, heights[i] + 0.01, f"#{rank}", ha="center", va="bottom", color="black")
+    ax.text(i, heights[i] + 0.01, f"#{rank}", ha="center", va="bottom",
+            color="black")
 ax.set_ylabel("probability")
 ax.set_ylim(0, max(heights) * 1.25)
 ax.set_title(f"argmax = {winner} ({fruits[winner]}), top-{k} = {ranks}")
@@ -159,7 +171,8 @@ torch.manual_seed(4)
 batch_labels = torch.tensor([1, 0, 4, 2, 3, 4]).to(device)
 batch_logits = torch.randn(6, 5).to(device)
 
-top2 = batch_logits.topk(2, dim=1).indices  # the 2 best classes of each row: shape (6, 2)
+# the 2 best classes of each row: shape (6, 2)
+top2 = batch_logits.topk(2, dim=1).indices
 print(top2)
 in_top2 = (top2 == batch_labels.unsqueeze(1)).any(dim=1)  # is the label among them?
 print(f"top-1 accuracy: {accuracy(batch_logits, batch_labels):.2f}")
@@ -220,9 +233,11 @@ print([t.item() for t in torch.unravel_index(flat_index, grid.shape)])
 # --8<-- [start:exercise-token-accuracy]
 torch.manual_seed(6)
 token_labels = torch.randint(0, 4, (2, 5)).to(device)  # the true tag of every token
-token_scores = (torch.randn(2, 5, 4) + 2.0 * F.one_hot(token_labels.cpu(), 4)).to(device)
+token_scores = (torch.randn(2, 5, 4)
+                + 2.0 * F.one_hot(token_labels.cpu(), 4)).to(device)
 
 by_hand = (token_scores.argmax(dim=-1) == token_labels).float().mean().item()
-helper = accuracy(token_scores.reshape(-1, 4), token_labels.reshape(-1))  # 10 rows of 4 scores
+# 10 rows of 4 scores
+helper = accuracy(token_scores.reshape(-1, 4), token_labels.reshape(-1))
 print(f"by hand: {by_hand:.2f}  torchnb.accuracy: {helper:.2f}")
 # --8<-- [end:exercise-token-accuracy]

@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/broadcasting.md: element-wise operations, dtypes, broadcasting."""
+"""Snippets for docs/tensors/broadcasting.md:
+element-wise operations, dtypes, broadcasting."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt
@@ -47,8 +48,10 @@ print(torch.result_type(counts, 2.5))
 # --8<-- [start:promotion-categories]
 halfs = torch.tensor([1.0, 2.0], dtype=torch.float16)
 doubles = torch.tensor([1.0, 2.0], dtype=torch.float64)
-print(torch.result_type(halfs, doubles))                 # both have dims: the wider wins
-print(torch.result_type(halfs, torch.tensor(1.0, dtype=torch.float64)))  # 0-d: category only
+# both have dims: the wider wins
+print(torch.result_type(halfs, doubles))
+# 0-d: category only
+print(torch.result_type(halfs, torch.tensor(1.0, dtype=torch.float64)))
 print(torch.result_type(torch.tensor([1], dtype=torch.uint8), torch.tensor([1000])))
 # --8<-- [end:promotion-categories]
 
@@ -58,11 +61,13 @@ print(units * torch.tensor(10.0, device=device))  # so is a 0-d tensor
 # --8<-- [end:scalar]
 
 # --8<-- [start:bias-row]
+# 4 rows (samples) x 3 features
 samples = torch.tensor([[2.0, 1.0, 6.0],
                         [5.0, 3.0, 1.0],
                         [3.0, 0.0, 3.0],
-                        [6.0, 4.0, 2.0]]).to(device)  # 4 rows (samples) x 3 features
-offset = torch.tensor([10.0, 20.0, 30.0]).to(device)  # a single value for each feature
+                        [6.0, 4.0, 2.0]]).to(device)
+# a single value for each feature
+offset = torch.tensor([10.0, 20.0, 30.0]).to(device)
 shifted = samples + offset
 print(tuple(samples.shape), "+", tuple(offset.shape), "=>", tuple(shifted.shape))
 print(shifted)
@@ -84,18 +89,20 @@ def draw_shape(ax, y, shape, width, label, stretched=(), colour="tab:blue"):
         have = i >= missing
         size = shape[i - missing] if have else 1
         edge = "tab:orange" if i in stretched else colour
-        ax.add_patch(Rectangle((i * 1.2, y), 1, 0.8, facecolor="none", edgecolor=edge,
-                               linewidth=2, linestyle="-" if have else "--"))
-        ax.text(i * 1.2 + 0.5, y + 0.4, str(size), ha="center", va="center", fontsize=12,
-                color=edge if i in stretched else None)
+        ax.add_patch(Rectangle((i * 1.2, y), 1, 0.8, facecolor="none",
+                               edgecolor=edge, linewidth=2,
+                               linestyle="-" if have else "--"))
+        ax.text(i * 1.2 + 0.5, y + 0.4, str(size), ha="center", va="center",
+                fontsize=12, color=edge if i in stretched else None)
     ax.text(-0.4, y + 0.4, label, ha="right", va="center", fontsize=10)
 
 
 fig, axes = plt.subplots(1, 2, figsize=(8, 3))
-fig.set_label("Two broadcasts with shapes written as boxes aligned on the right. Left: (3, 1) "
-              "plus (1, 4) gives (3, 4); the 1 of each operand is stretched to the other's "
-              "size. Right: (2, 3, 4) plus (4,) gives (2, 3, 4); the missing two leading "
-              "dimensions of (4,) count as 1 and are stretched to 2 and 3.")
+fig.set_label("Two broadcasts with shapes written as boxes aligned on the right. "
+              "Left: (3, 1) plus (1, 4) gives (3, 4); the 1 of each operand is "
+              "stretched to the other's size. Right: (2, 3, 4) plus (4,) gives "
+              "(2, 3, 4); the missing two leading dimensions of (4,) count as 1 "
+              "and are stretched to 2 and 3.")
 examples = [((3, 1), (1, 4), (3, 4), {0: [1], 1: [0]}),
             ((2, 3, 4), (4,), (2, 3, 4), {0: [], 1: [0, 1]})]
 for ax, (a, b, result, stretch) in zip(axes, examples):
@@ -116,21 +123,24 @@ row = torch.tensor([[1, 2, 3, 4]])          # (1, 4)
 table = column + row                        # (3, 4)
 
 fig, axes = plt.subplots(1, 3, figsize=(8, 2.6))
-fig.set_label("The column 0, 10, 20 of shape (3, 1) is repeated across four columns, the row "
-              "1, 2, 3, 4 of shape (1, 4) is repeated down three rows, and their sum is the "
-              "3 by 4 table 1 to 4, 11 to 14, 21 to 24. The repeated copies are drawn faded: "
-              "broadcasting reads them from the same memory without copying.")
-for ax, values, real, name in [(axes[0], column.expand(3, 4), column.shape, "column (3, 1)"),
-                               (axes[1], row.expand(3, 4), row.shape, "row (1, 4)"),
-                               (axes[2], table, table.shape, "column + row (3, 4)")]:
+fig.set_label("The column 0, 10, 20 of shape (3, 1) is repeated across four "
+              "columns, the row 1, 2, 3, 4 of shape (1, 4) is repeated down three "
+              "rows, and their sum is the 3 by 4 table 1 to 4, 11 to 14, 21 to 24. "
+              "The repeated copies are drawn faded: broadcasting reads them from "
+              "the same memory without copying.")
+for ax, values, real, name in [
+    (axes[0], column.expand(3, 4), column.shape, "column (3, 1)"),
+    (axes[1], row.expand(3, 4), row.shape, "row (1, 4)"),
+    (axes[2], table, table.shape, "column + row (3, 4)"),
+]:
     for i in range(3):
         for j in range(4):
             stored = i < real[0] and j < real[1]
             ax.add_patch(Rectangle((j, 2 - i), 1, 1, facecolor="none",
                                    edgecolor="tab:blue" if stored else "gray",
                                    linestyle="-" if stored else ":"))
-            ax.text(j + 0.5, 2.5 - i, str(values[i, j].item()), ha="center", va="center",
-                    fontsize=11, alpha=1.0 if stored else 0.45)
+            ax.text(j + 0.5, 2.5 - i, str(values[i, j].item()), ha="center",
+                    va="center", fontsize=11, alpha=1.0 if stored else 0.45)
     ax.set_title(name, fontsize=10)
     ax.set_xlim(-0.1, 4.1)
     ax.set_ylim(-0.1, 3.1)
@@ -163,7 +173,8 @@ a = torch.tensor([1.0, 2.0, 3.0]).to(device)
 b = torch.tensor([10.0, 20.0]).to(device)
 print(a.unsqueeze(1).shape, b.unsqueeze(0).shape)
 print(a.unsqueeze(1) * b.unsqueeze(0))       # (3, 1) * (1, 2) -> (3, 2)
-print(torch.equal(a[:, None] * b[None, :], torch.outer(a, b)))  # None adds a dim too
+# None adds a dim too
+print(torch.equal(a[:, None] * b[None, :], torch.outer(a, b)))
 # --8<-- [end:outer]
 
 # --8<-- [start:expand]
@@ -175,7 +186,8 @@ print(torch.equal(stretched, copied))
 print("strides:      ", stretched.stride(), copied.stride())
 print("shares memory:", stretched.untyped_storage().data_ptr() == row.data_ptr(),
       copied.untyped_storage().data_ptr() == row.data_ptr())
-print("bytes stored: ", stretched.untyped_storage().nbytes(), copied.untyped_storage().nbytes())
+print("bytes stored: ", stretched.untyped_storage().nbytes(),
+      copied.untyped_storage().nbytes())
 # --8<-- [end:expand]
 
 # --8<-- [start:expand-rules]
@@ -227,13 +239,15 @@ print("loss:", round((diff ** 2).mean().item(), 4))
 
 # --8<-- [start:silent-bug-training]
 optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
-for step in range(300):                      # train the perfect model on the buggy loss
+# train the perfect model on the buggy loss
+for step in range(300):
     loss = ((model(x) - y) ** 2).mean()      # (6, 1) - (6,) again
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
 w_fit, b_fit = model.weight.item(), model.bias.item()
-print("w:", round(w_fit, 3) + 0.0, " b:", round(b_fit, 3))  # + 0.0 turns -0.0 into 0.0
+# + 0.0 turns -0.0 into 0.0
+print("w:", round(w_fit, 3) + 0.0, " b:", round(b_fit, 3))
 print("mean target:", round(y.mean().item(), 3))
 # --8<-- [end:silent-bug-training]
 
@@ -248,8 +262,8 @@ assert pred.squeeze(1).shape == y.shape      # a one-line guard against the bug
 # --8<-- [end:silent-fix]
 
 # --8<-- [start:exercise-predict]
-for left, right in [((5, 1), (1, 3)), ((4, 3), (4,)), ((4, 3), (3, 1)), ((2, 1, 3), (4, 1)),
-                    ((6,), (6, 1))]:
+for left, right in [((5, 1), (1, 3)), ((4, 3), (4,)), ((4, 3), (3, 1)),
+                    ((2, 1, 3), (4, 1)), ((6,), (6, 1))]:
     try:
         print(left, right, "->", tuple(torch.broadcast_shapes(left, right)))
     except RuntimeError:
@@ -259,7 +273,8 @@ for left, right in [((5, 1), (1, 3)), ((4, 3), (4,)), ((4, 3), (3, 1)), ((2, 1, 
 # --8<-- [start:exercise-distances]
 def squared_distances(points, centres):
     """(N, 2) points and (K, 2) centres -> (N, K) squared distances, no loops."""
-    gaps = points[:, None, :] - centres[None, :, :]   # (N, 1, 2) - (1, K, 2) -> (N, K, 2)
+    # (N, 1, 2) - (1, K, 2) -> (N, K, 2)
+    gaps = points[:, None, :] - centres[None, :, :]
     return (gaps ** 2).sum(dim=-1)
 
 

@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/devices.md: where tensors live, moving them, timing CPU vs GPU."""
+"""Snippets for docs/tensors/devices.md:
+where tensors live, moving them, timing CPU vs GPU."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -10,7 +11,8 @@ from torchnb import compare_devices, device_name, get_device
 # --8<-- [start:detect]
 has_cuda = torch.cuda.is_available()
 gpu_count = torch.cuda.device_count()  # 0 on a machine without CUDA
-current = torch.cuda.current_device() if has_cuda else "none"  # index of the GPU in use
+# index of the GPU in use
+current = torch.cuda.current_device() if has_cuda else "none"
 gpu_name = torch.cuda.get_device_name(0) if has_cuda else "none"
 has_mps = torch.backends.mps.is_available()  # Apple-silicon GPUs
 
@@ -19,14 +21,17 @@ print("CUDA GPUs visible:  ", gpu_count)
 print("current GPU index:  ", current)
 print("first GPU:          ", gpu_name)
 print("Apple MPS available:", has_mps)
-print("any accelerator:    ", torch.accelerator.is_available())  # CUDA, ROCm, MPS, XPU...
-print("which kind:         ", torch.accelerator.current_accelerator(check_available=True))
+# CUDA, ROCm, MPS, XPU...
+print("any accelerator:    ", torch.accelerator.is_available())
+print("which kind:         ",
+      torch.accelerator.current_accelerator(check_available=True))
 # --8<-- [end:detect]
 
 # --8<-- [start:device-objects]
 for dev in (torch.device("cpu"), torch.device("cuda"), torch.device("cuda", 1)):
     print(f"{str(dev):<7} type={dev.type!r:<7} index={dev.index}")
-print(torch.device("cuda:1") == torch.device("cuda", 1))  # two spellings, one device
+# two spellings, one device
+print(torch.device("cuda:1") == torch.device("cuda", 1))
 # --8<-- [end:device-objects]
 
 # --8<-- [start:choose]
@@ -34,7 +39,8 @@ device = get_device()  # the GPU when there is one, the CPU otherwise
 print("computing on:", device)
 print("which is:    ", device_name(device))
 # the same choice for any kind of accelerator, not only CUDA
-any_device = torch.accelerator.current_accelerator(check_available=True) or torch.device("cpu")
+any_device = (torch.accelerator.current_accelerator(check_available=True)
+              or torch.device("cpu"))
 print("torch.accelerator picks:", any_device)
 # --8<-- [end:choose]
 
@@ -44,7 +50,8 @@ placed = torch.tensor([0.5, 1.5, 2.5], device=device)  # made where we compute
 blank = torch.zeros(2, 3, device=device)  # every factory function takes device=
 ticks = torch.arange(4, device=device)
 
-for name, t in [("plain", plain), ("placed", placed), ("blank", blank), ("ticks", ticks)]:
+for name, t in [("plain", plain), ("placed", placed), ("blank", blank),
+                ("ticks", ticks)]:
     print(f"{name:<6} on {t.device}")
 # --8<-- [end:create]
 
@@ -56,14 +63,17 @@ print(partner.device, partner.dtype, "|", extra.device, extra.dtype)
 
 # --8<-- [start:create-random]
 torch.manual_seed(0)
-noise = torch.randn(2, 3).to(device)  # draw on the CPU, then move: same numbers on any device
+# draw on the CPU, then move: same numbers on any device
+noise = torch.randn(2, 3).to(device)
 print(noise)
 # --8<-- [end:create-random]
 
 # --8<-- [start:memory]
 on_gpu = device.type == "cuda"
-held = torch.cuda.memory_allocated(device) if on_gpu else 0  # bytes in tensors now
-kept = torch.cuda.memory_reserved(device) if on_gpu else 0  # bytes PyTorch holds, cache included
+# bytes in tensors now
+held = torch.cuda.memory_allocated(device) if on_gpu else 0
+# bytes PyTorch holds, cache included
+kept = torch.cuda.memory_reserved(device) if on_gpu else 0
 print(f"GPU memory held by tensors:  {held / 2**10:.1f} KiB")
 print(f"GPU memory reserved by torch: {kept / 2**20:.1f} MiB")
 # --8<-- [end:memory]
@@ -82,36 +92,41 @@ print("same values after the round trip:", torch.equal(host, home))
 
 # --8<-- [start:figure-memory]
 fig, ax = plt.subplots(figsize=(8, 3.2))
-fig.set_label("Two boxes, CPU memory and GPU memory, each holding a tensor. An arrow labelled "
-              ".to(device) goes from CPU to GPU, one labelled .cpu() comes back, and a crossed-out "
-              "line shows that a CPU tensor cannot be added to a GPU tensor")
-for x0, title, name in [(0.0, "CPU memory (RAM)", "host"), (6.5, "GPU memory (VRAM)", "visitor")]:
+fig.set_label("Two boxes, CPU memory and GPU memory, each holding a tensor. An "
+              "arrow labelled .to(device) goes from CPU to GPU, one labelled "
+              ".cpu() comes back, and a crossed-out line shows that a CPU tensor "
+              "cannot be added to a GPU tensor")
+for x0, title, name in [(0.0, "CPU memory (RAM)", "host"),
+                        (6.5, "GPU memory (VRAM)", "visitor")]:
     ax.add_patch(FancyBboxPatch((x0, 0), 3.5, 3, boxstyle="round,pad=0.1",
                                 facecolor="none", edgecolor="black", linewidth=1.5))
     ax.text(x0 + 1.75, 3.3, title, ha="center", fontsize=11)
     for col in range(3):  # a small tensor drawn as a row of three cells
-        ax.add_patch(Rectangle((x0 + 0.85 + 0.6 * col, 1.9), 0.6, 0.6, facecolor="C0",
-                               alpha=0.35, edgecolor="black"))
+        ax.add_patch(Rectangle((x0 + 0.85 + 0.6 * col, 1.9), 0.6, 0.6,
+                               facecolor="C0", alpha=0.35, edgecolor="black"))
     ax.text(x0 + 1.75, 1.5, name, ha="center", fontsize=10, family="monospace")
 
 
 def arrow(start, end, label, y_text, style="-|>", color="black"):
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=18,
                                  linewidth=1.5, color=color))
-    ax.text((start[0] + end[0]) / 2, y_text, label, ha="center", fontsize=10, family="monospace")
+    ax.text((start[0] + end[0]) / 2, y_text, label, ha="center", fontsize=10,
+            family="monospace")
 
 
 arrow((3.8, 2.4), (6.3, 2.4), ".to(device)", 2.6)  # copy to the GPU
 arrow((6.3, 1.6), (3.8, 1.6), ".cpu()", 1.75)  # copy back
 arrow((3.8, 0.5), (6.3, 0.5), "host + visitor", 0.05, style="<|-|>", color="0.45")
-ax.text(5.05, 0.5, "X", ha="center", va="center", fontsize=22, color="C3", weight="bold")
+ax.text(5.05, 0.5, "X", ha="center", va="center", fontsize=22, color="C3",
+        weight="bold")
 ax.set_xlim(-0.3, 10.3)
 ax.set_ylim(-0.2, 3.7)
 ax.axis("off")
 # --8<-- [end:figure-memory]
 
 # --8<-- [start:cuda-shortcut]
-# .cuda() means .to("cuda") and needs a CUDA GPU: guard it with torch.cuda.is_available()
+# .cuda() means .to("cuda") and needs a CUDA GPU:
+# guard it with torch.cuda.is_available()
 moved = host.cuda() if torch.cuda.is_available() else host.to(device)
 print("moved to:", moved.device)
 # --8<-- [end:cuda-shortcut]
@@ -143,8 +158,10 @@ print(matched.dtype, matched.device)
 torch.manual_seed(7)
 loaded = torch.randn(64, 3)  # a batch fresh from the data loader, on the CPU
 if torch.accelerator.is_available():
-    loaded = loaded.pin_memory()  # page-locked RAM, which the GPU can copy from directly
-on_device = loaded.to(device, non_blocking=True)  # the copy may overlap with other work
+    # page-locked RAM, which the GPU can copy from directly
+    loaded = loaded.pin_memory()
+# the copy may overlap with other work
+on_device = loaded.to(device, non_blocking=True)
 print("pinned:", loaded.is_pinned(), "| copied to:", on_device.device)
 # --8<-- [end:pinned-copy]
 
@@ -187,12 +204,15 @@ scores = torch.randint(0, 10, (4,)).float().to(device).requires_grad_()
 
 as_array = scores.detach().cpu().numpy()  # stop tracking, copy home, then convert
 print(type(as_array).__name__, as_array, as_array.dtype)
-print("one number:", scores.sum().item())  # .item() copies a single value home for you
-print(torch.tensor(3).item(), torch.tensor(True).item())  # int and bool follow the dtype
+# .item() copies a single value home for you
+print("one number:", scores.sum().item())
+# int and bool follow the dtype
+print(torch.tensor(3).item(), torch.tensor(True).item())
 # --8<-- [end:numpy-pattern]
 
 # --8<-- [start:pattern-setup]
-device = get_device()  # pattern 1: decide once, at the top, and use the name everywhere
+# pattern 1: decide once, at the top, and use the name everywhere
+device = get_device()
 
 torch.manual_seed(3)
 features = torch.randn(10, 5).to(device)  # pattern 2: move the data...
@@ -214,11 +234,13 @@ def add_offset_quietly(x):
 
 
 def add_offset_fixed(x):
-    offset = torch.ones(x.shape[-1], device=x.device, dtype=x.dtype)  # made where x lives
+    # made where x lives
+    offset = torch.ones(x.shape[-1], device=x.device, dtype=x.dtype)
     return x + offset
 
 
-probe = torch.zeros(2, 3, device="meta")  # a stand-in for a GPU tensor, on any machine
+# a stand-in for a GPU tensor, on any machine
+probe = torch.zeros(2, 3, device="meta")
 for fn in (add_offset, add_offset_quietly, add_offset_fixed):
     try:
         print(f"{fn.__name__:<18} ok, result on {fn(probe).device}")
@@ -228,7 +250,8 @@ for fn in (add_offset, add_offset_quietly, add_offset_fixed):
 
 # --8<-- [start:timing]
 def matmul_on(size):
-    def make_work(dev):  # prepare the inputs on dev; only the returned call is timed
+    # prepare the inputs on dev; only the returned call is timed
+    def make_work(dev):
         torch.manual_seed(4)
         a = torch.randn(size, size).to(dev)
         b = torch.randn(size, size).to(dev)
@@ -236,16 +259,19 @@ def matmul_on(size):
     return make_work
 
 
-targets = list(dict.fromkeys([torch.device("cpu"), device]))  # one entry on a CPU-only machine
+# one entry on a CPU-only machine
+targets = list(dict.fromkeys([torch.device("cpu"), device]))
 results = []
 for size in (64, 512):
     timings = compare_devices(matmul_on(size), targets, warmup=2, runs=5)
-    results += [f"{size}x{size} on {name}: {t.median * 1e3:.3f} ms" for name, t in timings.items()]
+    results += [f"{size}x{size} on {name}: {t.median * 1e3:.3f} ms"
+                for name, t in timings.items()]
 print("median per matmul:", "; ".join(results))
 # --8<-- [end:timing]
 
 # --8<-- [start:tf32]
-print("default:", torch.get_float32_matmul_precision())  # "highest": full float32 products
+# "highest": full float32 products
+print("default:", torch.get_float32_matmul_precision())
 torch.set_float32_matmul_precision("high")  # allow TF32 on GPUs that have it
 print("now:    ", torch.get_float32_matmul_precision(),
       "| TF32 for CUDA matmuls:", torch.backends.cuda.matmul.allow_tf32)
@@ -279,7 +305,8 @@ def to_numpy(tensor):
 
 
 torch.manual_seed(6)
-w = torch.randint(-3, 4, (3,)).float().requires_grad_()  # on the CPU, tracked by autograd
+# on the CPU, tracked by autograd
+w = torch.randint(-3, 4, (3,)).float().requires_grad_()
 try:
     w.numpy()
 except RuntimeError as err:

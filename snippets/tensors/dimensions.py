@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/dimensions.md: the dim argument, negative dims, keepdim."""
+"""Snippets for docs/tensors/dimensions.md:
+the dim argument, negative dims, keepdim."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -39,8 +40,8 @@ def draw_grid(ax, values, title, colours, note=""):
     """Draw a list of rows of numbers as boxes; colours[r][c] fills box (r, c)."""
     for r, row in enumerate(values):
         for c, value in enumerate(row):
-            ax.add_patch(Rectangle((c, 2 - r), 1, 1, facecolor=colours[r][c], alpha=0.4,
-                                   edgecolor="black"))
+            ax.add_patch(Rectangle((c, 2 - r), 1, 1, facecolor=colours[r][c],
+                                   alpha=0.4, edgecolor="black"))
             ax.text(c + 0.5, 2.5 - r, f"{value:g}", ha="center", va="center")
     ax.text(2, -0.55, note, ha="center", va="center", fontsize=9)
     ax.set_xlim(-0.9, 4.1)
@@ -50,20 +51,23 @@ def draw_grid(ax, values, title, colours, note=""):
     ax.set_title(title, fontsize=10)
 
 def outline_input(ax):
-    """Dashed outline of the 3 by 4 input, to show where the kept size-1 dim sits."""
-    ax.add_patch(Rectangle((0, 0), 4, 3, fill=False, linestyle="--", edgecolor="gray"))
+    """Dashed outline of the 3 by 4 input: where the kept size-1 dim sits."""
+    ax.add_patch(Rectangle((0, 0), 4, 3, fill=False, linestyle="--",
+                           edgecolor="gray"))
 
 grid = sales.tolist()
-by_column = [[f"C{c}" for c in range(4)] for r in range(3)]  # colour = the output it feeds
+# colour = the output it feeds
+by_column = [[f"C{c}" for c in range(4)] for r in range(3)]
 by_row = [[f"C{r}"] * 4 for r in range(3)]
 fig, axes = plt.subplots(2, 3, figsize=(8, 4.6))
-fig.set_label("Two reductions of a 3 by 4 matrix. Top: sum over dim 0 removes the rows, "
-              "giving 4 numbers, shape (4,), or a 1 by 4 row with keepdim. Bottom: sum over "
-              "dim 1, the same as dim -1, removes the columns, giving 3 numbers, shape (3,), "
-              "or a 3 by 1 column with keepdim.")
+fig.set_label("Two reductions of a 3 by 4 matrix. Top: sum over dim 0 removes the "
+              "rows, giving 4 numbers, shape (4,), or a 1 by 4 row with keepdim. "
+              "Bottom: sum over dim 1, the same as dim -1, removes the columns, "
+              "giving 3 numbers, shape (3,), or a 3 by 1 column with keepdim.")
 # top row: dim=0, the arrow runs down the rows, which disappear
 draw_grid(axes[0, 0], grid, "sales (3, 4)", by_column)
-axes[0, 0].annotate("", xy=(-0.4, 0), xytext=(-0.4, 3), arrowprops={"arrowstyle": "->"})
+axes[0, 0].annotate("", xy=(-0.4, 0), xytext=(-0.4, 3),
+                    arrowprops={"arrowstyle": "->"})
 axes[0, 0].text(-0.65, 1.5, "dim=0", rotation=90, ha="center", va="center")
 draw_grid(axes[0, 1], [per_day.tolist()], "sum(dim=0) → (4,)", [by_column[0]],
           note="1 dim: the rows are gone")
@@ -72,9 +76,10 @@ draw_grid(axes[0, 2], [per_day.tolist()], "keepdim=True → (1, 4)", [by_column[
 outline_input(axes[0, 2])
 # bottom row: dim=1 (= dim=-1), the arrow runs along the columns, which disappear
 draw_grid(axes[1, 0], grid, "sales (3, 4)", by_row, note="dim=1 (or dim=-1)")
-axes[1, 0].annotate("", xy=(4, -0.2), xytext=(0, -0.2), arrowprops={"arrowstyle": "->"})
-draw_grid(axes[1, 1], [per_shop.tolist()], "sum(dim=1) → (3,)", [[f"C{r}" for r in range(3)]],
-          note="1 dim: the columns are gone")
+axes[1, 0].annotate("", xy=(4, -0.2), xytext=(0, -0.2),
+                    arrowprops={"arrowstyle": "->"})
+draw_grid(axes[1, 1], [per_shop.tolist()], "sum(dim=1) → (3,)",
+          [[f"C{r}" for r in range(3)]], note="1 dim: the columns are gone")
 draw_grid(axes[1, 2], [[v] for v in per_shop.tolist()], "keepdim=True → (3, 1)",
           [[f"C{r}"] for r in range(3)], note="2 dims: 3 rows, 1 column")
 outline_input(axes[1, 2])
@@ -96,7 +101,8 @@ def total_per_row(x):
 print(total_per_row(torch.ones(4)).shape)  # one vector of 4
 print(total_per_row(torch.ones(3, 4)).shape)  # 3 rows of 4
 print(total_per_row(torch.ones(2, 3, 4)).shape)  # 2 batches of 3 rows of 4
-print(total_per_row(torch.tensor(5.0)).shape)  # even a 0-d tensor accepts dim=-1 (and 0)
+# even a 0-d tensor accepts dim=-1 (and 0)
+print(total_per_row(torch.tensor(5.0)).shape)
 # --8<-- [end:any-rank]
 
 # --8<-- [start:axis-alias]
@@ -116,7 +122,8 @@ print("check dim=1: ", sales.sum(dim=1) / sales.shape[1])
 # --8<-- [end:mean]
 
 # --8<-- [start:batch-3d]
-# 2 sequences (batch), 3 time steps each, 2 features per step: shape (batch, time, feature)
+# 2 sequences (batch), 3 time steps each, 2 features per step:
+# shape (batch, time, feature)
 steps = torch.tensor([[[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]],
                       [[4.0, 40.0], [5.0, 50.0], [6.0, 60.0]]]).to(device)
 print("shape:", steps.shape)
@@ -159,19 +166,20 @@ print("row sums:", wrong.sum(dim=1))  # a share of each row should sum to 1
 # --8<-- [start:figure-broadcast]
 totals = votes.sum(dim=1).tolist()  # [10, 4, 20]
 fig, axes = plt.subplots(1, 2, figsize=(8, 2.8))
-fig.set_label("How a tensor of row totals is stretched to the 3 by 3 shape of votes. "
-              "With keepdim, shape (3, 1), each total fills its own row. Without keepdim, "
-              "shape (3,), the totals are lined up with the last dim, so each total fills "
-              "a column and divides the wrong numbers.")
-draw_grid(axes[0], [[t] * 3 for t in totals], "keepdim=True: (3, 1) → (3, 3)\nright",
-          [[f"C{r}"] * 3 for r in range(3)])
+fig.set_label("How a tensor of row totals is stretched to the 3 by 3 shape of "
+              "votes. With keepdim, shape (3, 1), each total fills its own row. "
+              "Without keepdim, shape (3,), the totals are lined up with the last "
+              "dim, so each total fills a column and divides the wrong numbers.")
+draw_grid(axes[0], [[t] * 3 for t in totals],
+          "keepdim=True: (3, 1) → (3, 3)\nright", [[f"C{r}"] * 3 for r in range(3)])
 draw_grid(axes[1], [totals] * 3, "no keepdim: (3,) → (3, 3)\nwrong for rows",
           [[f"C{c}" for c in range(3)]] * 3)
 fig.tight_layout()
 # --8<-- [end:figure-broadcast]
 
 # --8<-- [start:keepdim-fix]
-share = sales / sales.sum(dim=1, keepdim=True)  # (3, 4) / (3, 1): each row by its own total
+# (3, 4) / (3, 1): each row by its own total
+share = sales / sales.sum(dim=1, keepdim=True)
 print(share)
 print("row sums:", share.sum(dim=1).round(decimals=4))  # rounded: hides float noise
 right = votes / votes.sum(dim=1, keepdim=True)
@@ -210,7 +218,8 @@ print("means now 0:", torch.allclose(left, torch.zeros_like(left), atol=1e-6))
 # scores for 3 classes (columns) of 2 samples (rows)
 logits = torch.tensor([[2.0, 1.0, 0.1],
                        [0.5, 2.5, 0.5]]).to(device)
-per_sample = torch.softmax(logits, dim=-1)  # each row becomes probabilities over classes
+# each row becomes probabilities over classes
+per_sample = torch.softmax(logits, dim=-1)
 print(per_sample)
 print("row sums:   ", per_sample.sum(dim=-1).round(decimals=4))
 per_class = torch.softmax(logits, dim=0)  # each column: not what a classifier wants
@@ -224,9 +233,11 @@ torch.softmax(logits)
 # --8<-- [start:cat-stack]
 monday = torch.zeros(2, 3)
 tuesday = torch.ones(2, 3)
-print("cat dim=0:   ", torch.cat([monday, tuesday], dim=0).shape)  # grows an existing dim
+# grows an existing dim
+print("cat dim=0:   ", torch.cat([monday, tuesday], dim=0).shape)
 print("cat dim=1:   ", torch.cat([monday, tuesday], dim=1).shape)
-print("stack dim=0: ", torch.stack([monday, tuesday], dim=0).shape)  # adds a new dim
+# adds a new dim
+print("stack dim=0: ", torch.stack([monday, tuesday], dim=0).shape)
 print("stack dim=-1:", torch.stack([monday, tuesday], dim=-1).shape)
 # --8<-- [end:cat-stack]
 
@@ -257,16 +268,19 @@ print(torch.softmax(x, dim=1).shape)
 # --8<-- [start:exercise-softmax]
 def my_softmax(x, dim):
     e = x.exp()
-    return e / e.sum(dim=dim, keepdim=True)  # each slice along dim divided by its own total
+    # each slice along dim divided by its own total
+    return e / e.sum(dim=dim, keepdim=True)
 
 
 for d in (0, 1, -1):
-    print(f"dim={d:>2}:", torch.allclose(my_softmax(logits, d), torch.softmax(logits, dim=d)))
+    print(f"dim={d:>2}:",
+          torch.allclose(my_softmax(logits, d), torch.softmax(logits, dim=d)))
 # --8<-- [end:exercise-softmax]
 
 
 # --8<-- [start:exercise-join]
-days = [torch.full((3, 4), float(d), device=device) for d in range(5)]  # 5 days of (3, 4)
+# 5 days of (3, 4)
+days = [torch.full((3, 4), float(d), device=device) for d in range(5)]
 week = torch.stack(days, dim=0)  # a new dim in front: (5, 3, 4)
 hours = torch.cat(days, dim=1)  # the hours of all days side by side: (3, 20)
 print(week.shape, hours.shape)

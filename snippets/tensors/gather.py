@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/gather.md: torch.gather reads one element per index entry."""
+"""Snippets for docs/tensors/gather.md:
+torch.gather reads one element per index entry."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -16,13 +17,16 @@ wanted = torch.tensor([4, 0, 0, 2])  # positions to read; position 0 twice
 
 picked = torch.gather(prices, dim=0, index=wanted)
 print(picked)
-print("shape of index:", tuple(wanted.shape), " shape of result:", tuple(picked.shape))
+print("shape of index:", tuple(wanted.shape),
+      " shape of result:", tuple(picked.shape))
 print("same as prices[wanted]:", torch.equal(picked, prices[wanted]))
 # --8<-- [end:one-d]
 
 # --8<-- [start:grid]
-# tens digit: row, units digit: column; kept on the CPU on purpose (see "Errors you will meet")
-grid = torch.tensor([[10 * r + c for c in range(4)] for r in range(3)], device="cpu")
+# tens digit: row, units digit: column;
+# kept on the CPU on purpose (see "Errors you will meet")
+grid = torch.tensor([[10 * r + c for c in range(4)] for r in range(3)],
+                    device="cpu")
 print(grid)
 # --8<-- [end:grid]
 
@@ -47,12 +51,15 @@ def draw_grid(ax, values, title, fills, notes=None):
     for r in range(rows):
         for c in range(cols):
             y = 2 - r  # row 0 at the top, grids aligned at the top
-            ax.add_patch(Rectangle((c, y), 1, 1, facecolor=fills.get((r, c), "none"),
+            ax.add_patch(Rectangle((c, y), 1, 1,
+                                   facecolor=fills.get((r, c), "none"),
                                    edgecolor="black", linewidth=1))
-            ax.text(c + 0.5, y + 0.55, str(values[r, c].item()), ha="center", va="center",
-                    fontsize=11)
-            if notes:  # small text under the value: where an output element came from
-                ax.text(c + 0.5, y + 0.2, notes[r][c], ha="center", va="center", fontsize=8)
+            ax.text(c + 0.5, y + 0.55, str(values[r, c].item()), ha="center",
+                    va="center", fontsize=11)
+            # small text under the value: where an output element came from
+            if notes:
+                ax.text(c + 0.5, y + 0.2, notes[r][c], ha="center", va="center",
+                        fontsize=8)
     ax.set_xlim(-0.1, 4.1)
     ax.set_ylim(-0.1, 3.1)
     ax.set_aspect("equal")
@@ -61,7 +68,7 @@ def draw_grid(ax, values, title, fills, notes=None):
 
 
 def draw_gather(source, index, dim, label):
-    """Input with the picked cells coloured, the index, and the output, side by side."""
+    """Input with its picked cells coloured, index and output, side by side."""
     out = torch.gather(source, dim, index)
     fig, (ax_in, ax_idx, ax_out) = plt.subplots(1, 3, figsize=(9, 2.6))
     fig.set_label(label)
@@ -69,8 +76,10 @@ def draw_gather(source, index, dim, label):
     for i, row in enumerate(index.tolist()):
         notes.append([])
         for j, k in enumerate(row):
-            colour = to_rgba(f"C{i if dim == 1 else j}", 0.45)  # one colour per row (or column)
-            src = (i, k) if dim == 1 else (k, j)  # the input cell that out[i][j] reads
+            # one colour per row (or column)
+            colour = to_rgba(f"C{i if dim == 1 else j}", 0.45)
+            # the input cell that out[i][j] reads
+            src = (i, k) if dim == 1 else (k, j)
             in_fills[src] = colour
             out_fills[(i, j)] = colour
             notes[-1].append(f"[{src[0]}][{src[1]}]")
@@ -80,9 +89,10 @@ def draw_gather(source, index, dim, label):
 
 
 draw_gather(grid, cols, dim=1,
-            label="gather along dim 1: each row of the index lists columns to read in the same "
-                  "row of the input; index [[3, 0], [1, 1], [2, 3]] picks 3 and 0 from row 0, "
-                  "11 twice from row 1, and 22 and 23 from row 2")
+            label="gather along dim 1: each row of the index lists columns to read "
+                  "in the same row of the input; index [[3, 0], [1, 1], [2, 3]] "
+                  "picks 3 and 0 from row 0, 11 twice from row 1, and 22 and 23 "
+                  "from row 2")
 # --8<-- [end:figure-dim1]
 
 # --8<-- [start:along-dim0]
@@ -100,9 +110,9 @@ print("matches the rule:", torch.equal(out, by_hand))
 
 # --8<-- [start:figure-dim0]
 draw_gather(grid, rows, dim=0,
-            label="gather along dim 0: each column of the index lists rows to read in the same "
-                  "column of the input; the first output row is 20, 1, 12, 23 and the second "
-                  "0, 1, 22, 13")
+            label="gather along dim 0: each column of the index lists rows to read "
+                  "in the same column of the input; the first output row is 20, 1, "
+                  "12, 23 and the second 0, 1, 22, 13")
 # --8<-- [end:figure-dim0]
 
 # --8<-- [start:shape-rules]
@@ -113,7 +123,8 @@ print(torch.gather(grid, 1, torch.tensor([[2, 2, 2, 2, 2, 2]])))
 # --8<-- [end:shape-rules]
 
 # --8<-- [start:error-too-big]
-grid.gather(1, torch.tensor([[0], [1], [2], [3]]))  # 4 rows of index, but grid has only 3
+# 4 rows of index, but grid has only 3
+grid.gather(1, torch.tensor([[0], [1], [2], [3]]))
 # --8<-- [end:error-too-big]
 
 # --8<-- [start:class-data]
@@ -147,8 +158,10 @@ print("same as gather:", torch.equal(fancy, correct))
 # --8<-- [end:versus-indexing]
 
 # --8<-- [start:nll-by-hand]
-log_probs = F.log_softmax(logits, dim=1)  # each row: log of probabilities that sum to 1
-picked = log_probs.gather(1, targets.unsqueeze(1)).squeeze(1)  # log p of the correct class
+# each row: log of probabilities that sum to 1
+log_probs = F.log_softmax(logits, dim=1)
+# log p of the correct class
+picked = log_probs.gather(1, targets.unsqueeze(1)).squeeze(1)
 per_image = -picked
 print("loss per image:", per_image)
 
@@ -157,7 +170,8 @@ with_nll = F.nll_loss(log_probs, targets)  # expects log-probabilities
 with_ce = F.cross_entropy(logits, targets)  # expects raw logits
 print(f"by hand {by_hand.item():.4f}   nll_loss {with_nll.item():.4f}   "
       f"cross_entropy {with_ce.item():.4f}")
-print("all agree:", torch.allclose(by_hand, with_nll) and torch.allclose(by_hand, with_ce))
+print("all agree:",
+      torch.allclose(by_hand, with_nll) and torch.allclose(by_hand, with_ce))
 # --8<-- [end:nll-by-hand]
 
 # --8<-- [start:q-values]
@@ -166,21 +180,25 @@ q_values = torch.tensor([[0.5, 1.0, -0.2],
                          [2.0, 0.3,  0.1],
                          [0.0, 0.4,  0.9],
                          [1.1, 1.4,  0.6]]).to(device)
-actions = torch.tensor([2, 0, 0, 1]).to(device)  # the action the agent actually took
+# the action the agent actually took
+actions = torch.tensor([2, 0, 0, 1]).to(device)
 
 taken = q_values.gather(1, actions.unsqueeze(1)).squeeze(1)
 print("Q of the actions taken:", taken)
 # --8<-- [end:q-values]
 
 # --8<-- [start:argmax-topk]
-best = q_values.argmax(dim=1, keepdim=True)  # keepdim gives shape (4, 1): ready for gather
+# keepdim gives shape (4, 1): ready for gather
+best = q_values.argmax(dim=1, keepdim=True)
 print("best action:", best.squeeze(1))
 print("its value:  ", q_values.gather(1, best).squeeze(1))
-print("max agrees: ", torch.equal(q_values.gather(1, best).squeeze(1), q_values.amax(dim=1)))
+print("max agrees: ", torch.equal(q_values.gather(1, best).squeeze(1),
+                                  q_values.amax(dim=1)))
 
 top_vals, top_idx = torch.topk(logits, k=2, dim=1)  # two best classes per image
 print("topk indices:", top_idx.tolist())
-print("gather agrees with topk values:", torch.equal(logits.gather(1, top_idx), top_vals))
+print("gather agrees with topk values:",
+      torch.equal(logits.gather(1, top_idx), top_vals))
 # take_along_dim: the same read, named after NumPy's function
 print("take_along_dim agrees:", torch.equal(q_values.take_along_dim(best, dim=1),
                                             q_values.gather(1, best)))
@@ -191,7 +209,8 @@ print("take_along_dim agrees:", torch.equal(q_values.take_along_dim(best, dim=1)
 # each value reads as: hundreds = sequence, tens = position, units = feature
 states = torch.tensor([[[100 * s + 10 * p + f for f in range(3)] for p in range(5)]
                        for s in range(2)], dtype=torch.float32).to(device)
-lengths = torch.tensor([3, 5]).to(device)  # the first sequence is padded after 3 positions
+# the first sequence is padded after 3 positions
+lengths = torch.tensor([3, 5]).to(device)
 print(states[0])
 # --8<-- [end:sequence-data]
 
@@ -202,16 +221,19 @@ print("index shape:", tuple(index.shape))
 
 final = states.gather(1, index).squeeze(1)  # (2, 1, 3) -> (2, 3)
 print(final)
-print("same as indexing:", torch.equal(final, states[torch.arange(2, device=device), last]))
+print("same as indexing:",
+      torch.equal(final, states[torch.arange(2, device=device), last]))
 # take_along_dim broadcasts the index, so the (2, 1, 1) positions need no expand
-print("take_along_dim:", torch.equal(states.take_along_dim(last.view(2, 1, 1), dim=1),
-                                     states.gather(1, index)))
+print("take_along_dim:",
+      torch.equal(states.take_along_dim(last.view(2, 1, 1), dim=1),
+                  states.gather(1, index)))
 # --8<-- [end:sequence-last]
 
 # --8<-- [start:sequence-many]
 positions = torch.tensor([[0, 2],      # sequence 0: positions 0 and 2
                           [4, 1]]).to(device)  # sequence 1: positions 4 and 1
-index = positions.unsqueeze(-1).expand(-1, -1, 3)  # (2, 2) -> (2, 2, 1) -> (2, 2, 3)
+# (2, 2) -> (2, 2, 1) -> (2, 2, 3)
+index = positions.unsqueeze(-1).expand(-1, -1, 3)
 chosen = states.gather(1, index)
 print(tuple(chosen.shape))
 print(chosen)
@@ -225,15 +247,16 @@ tokens = torch.tensor([[1, 4, 4],
 
 by_indexing = table[tokens]  # (2, 3) -> (2, 3, 4): one row of the table per token
 by_embedding = F.embedding(tokens, table)  # what nn.Embedding calls
-by_gather = table.unsqueeze(0).expand(2, -1, -1).gather(  # the table once per sentence
-    1, tokens.unsqueeze(-1).expand(-1, -1, 4))  # and the index widened to 4 features
+by_gather = table.unsqueeze(0).expand(2, -1, -1).gather(  # one table per sentence
+    1, tokens.unsqueeze(-1).expand(-1, -1, 4))  # the index widened to 4 features
 print(tuple(by_indexing.shape), tuple(by_embedding.shape), tuple(by_gather.shape))
 print(torch.equal(by_indexing, by_embedding), torch.equal(by_indexing, by_gather))
 # --8<-- [end:embedding-lookup]
 
 # --8<-- [start:scatter]
 index = targets.unsqueeze(1)
-one_hot = torch.zeros(4, 3, device=device).scatter(1, index, 1.0)  # write 1.0 at each target
+# write 1.0 at each target
+one_hot = torch.zeros(4, 3, device=device).scatter(1, index, 1.0)
 print(one_hot)
 print("same as F.one_hot:", torch.equal(one_hot, F.one_hot(targets, 3).float()))
 print("gather reads back:", one_hot.gather(1, index).squeeze(1))
@@ -246,7 +269,8 @@ kept = torch.zeros(3, device=device).scatter(0, bins, amounts)
 print("scatter, bin 0 holds one of 5, 7, 2:", kept[0].item() in (5.0, 7.0, 2.0))
 print("scatter_add_:", torch.zeros(3, device=device).scatter_add_(0, bins, amounts))
 print("scatter_reduce_ amax:",
-      torch.zeros(3, device=device).scatter_reduce_(0, bins, amounts, reduce="amax"))
+      torch.zeros(3, device=device).scatter_reduce_(0, bins, amounts,
+                                                    reduce="amax"))
 # --8<-- [end:scatter-repeats]
 
 # --8<-- [start:error-out-of-range]
@@ -255,7 +279,8 @@ grid.gather(1, torch.tensor([[1], [4], [0]], device="cpu"))  # grid has columns 
 # --8<-- [end:error-out-of-range]
 
 # --8<-- [start:error-negative]
-grid.gather(1, torch.tensor([[1], [-1], [0]], device="cpu"))  # -1 is not "the last column"
+# -1 is not "the last column"
+grid.gather(1, torch.tensor([[1], [-1], [0]], device="cpu"))
 # --8<-- [end:error-negative]
 
 # --8<-- [start:error-dtype]
@@ -265,7 +290,8 @@ grid.gather(1, halves.unsqueeze(1))
 # --8<-- [end:error-dtype]
 
 # --8<-- [start:fix-dtype]
-print(grid.gather(1, halves.long().unsqueeze(1)).squeeze(1))  # or use // for integer division
+# or use // for integer division
+print(grid.gather(1, halves.long().unsqueeze(1)).squeeze(1))
 # --8<-- [end:fix-dtype]
 
 # --8<-- [start:error-ndim]
@@ -290,6 +316,7 @@ print("over half on the right class:", (p_correct > 0.5).tolist())
 # --8<-- [end:exercise-confidence]
 
 # --8<-- [start:exercise-sorted-pick]
-order = logits.argsort(dim=1, descending=True)[:, :2]  # columns of the two largest per row
+# columns of the two largest per row
+order = logits.argsort(dim=1, descending=True)[:, :2]
 print(torch.equal(logits.gather(1, order), torch.topk(logits, 2, dim=1).values))
 # --8<-- [end:exercise-sorted-pick]

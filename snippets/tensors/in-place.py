@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/in-place.md: in-place operations, shared memory and autograd."""
+"""Snippets for docs/tensors/in-place.md:
+in-place operations, shared memory and autograd."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt
@@ -73,10 +74,11 @@ print(grid)
 
 # --8<-- [start:figure-storage]
 fig, axes = plt.subplots(2, 1, figsize=(8, 3.6))
-fig.set_label("Before and after an in-place write. One storage of six numbers, 0 to 5, is "
-              "read by two tensors: grid, a 2 by 3 view of all six cells, and row = grid[1], "
-              "a view of the last three. After row.mul_(10), the last three cells of the "
-              "storage hold 30, 40, 50, and both grid and row show the new values.")
+fig.set_label("Before and after an in-place write. One storage of six numbers, 0 "
+              "to 5, is read by two tensors: grid, a 2 by 3 view of all six cells, "
+              "and row = grid[1], a view of the last three. After row.mul_(10), "
+              "the last three cells of the storage hold 30, 40, 50, and both grid "
+              "and row show the new values.")
 before = list(range(6))
 after = [0, 1, 2, 30, 40, 50]
 for ax, cells, title in [(axes[0], before, "before row.mul_(10)"),
@@ -89,7 +91,8 @@ for ax, cells, title in [(axes[0], before, "before row.mul_(10)"),
     ax.text(-0.3, 0.5, "storage", ha="right", va="center", fontsize=10)
     ax.annotate("", xy=(0, 1.05), xytext=(6, 1.05),
                 arrowprops=dict(arrowstyle="|-|", color="tab:green"))
-    ax.text(3, 1.35, "grid (2, 3): all six cells", ha="center", fontsize=10, color="tab:green")
+    ax.text(3, 1.35, "grid (2, 3): all six cells", ha="center", fontsize=10,
+            color="tab:green")
     ax.annotate("", xy=(3, -0.05), xytext=(6, -0.05),
                 arrowprops=dict(arrowstyle="|-|", color="tab:red"))
     ax.text(4.5, -0.45, "row = grid[1]: cells 3 to 5", ha="center", fontsize=10,
@@ -107,7 +110,8 @@ mine = grid[1].clone()     # new memory with a copy of the numbers
 mine.mul_(10)
 print(mine)
 print(grid)
-print("same storage:", mine.untyped_storage().data_ptr() == grid.untyped_storage().data_ptr())
+print("same storage:",
+      mine.untyped_storage().data_ptr() == grid.untyped_storage().data_ptr())
 # --8<-- [end:clone]
 
 # --8<-- [start:detach-shares]
@@ -207,7 +211,7 @@ print(a is b, b is x)
 
 # --8<-- [start:exercise-normalise]
 def normalise(batch):
-    """Return batch scaled to mean 0 and std 1 per column; the input is left alone."""
+    """Return batch scaled to mean 0, std 1 per column; the input is left alone."""
     mean = batch.mean(dim=0)
     std = batch.std(dim=0)
     return (batch - mean) / std    # out-of-place: was `batch -= mean; batch /= std`

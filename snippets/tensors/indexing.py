@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/indexing.md: reading and writing parts of a tensor by position."""
+"""Snippets for docs/tensors/indexing.md:
+reading and writing parts of a tensor by position."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt
@@ -35,7 +36,8 @@ print(grid[1:])  # rows 1 to the end
 print(grid[:, ::2])  # every second column: 0 and 2
 print(grid[1:, ::2])  # both at once
 print(grid[-2:, 1:3])  # the last two rows, columns 1 and 2 (stop is excluded)
-print(grid[1:100].shape, grid[5:].shape)  # out-of-range slices are cut, never an error
+# out-of-range slices are cut, never an error
+print(grid[1:100].shape, grid[5:].shape)
 # --8<-- [end:slices]
 
 # --8<-- [start:slice-is-view]
@@ -50,7 +52,8 @@ print(scratch)  # ...lands in scratch
 
 # --8<-- [start:ellipsis-none]
 batch = torch.zeros(6, 3, 8, 9, device=device)  # 6 images, 3 channels, 8 x 9 pixels
-print(batch[..., 0].shape)  # ... stands for every dimension not written: [:, :, :, 0]
+# ... stands for every dimension not written: [:, :, :, 0]
+print(batch[..., 0].shape)
 print(batch[0, ...].shape)  # the same as batch[0]
 print(batch[:, None].shape)  # None inserts a new dimension of size 1 there
 print(grid[None].shape, grid[:, None].shape, grid[..., None].shape)
@@ -61,7 +64,8 @@ print(torch.equal(grid[:, None], grid.unsqueeze(1)))  # the same as unsqueeze(1)
 rows = torch.tensor([2, 0, 0]).to(device)
 print(grid[rows])  # rows 2, 0 and 0, in that order
 print(grid[[0, 2], [1, 3]])  # pairs: grid[0, 1] and grid[2, 3]
-print(grid[torch.tensor([[0, 1], [2, 2]]).to(device)].shape)  # index (2, 2): rows (2, 2, 4)
+# index (2, 2): rows (2, 2, 4)
+print(grid[torch.tensor([[0, 1], [2, 2]]).to(device)].shape)
 # --8<-- [end:advanced]
 
 # --8<-- [start:advanced-copies]
@@ -78,20 +82,23 @@ print(scratch)
 
 # --8<-- [start:figure-selections]
 def draw_selection(ax, values, picked, title):
-    """Draw a 2-D tensor as boxes; colour the picked cells and note their place in the result.
+    """Draw a 2-D tensor as boxes; colour the picked cells and note their places.
 
-    `picked` lists (row, col, place): the input cell and where it lands in the result.
+    `picked` lists (row, col, place): the input cell and where it lands in the
+    result.
     """
     fills = {(r, c): (to_rgba(f"C{r}", 0.45), place) for r, c, place in picked}
     rows, cols = values.shape
     for r in range(rows):
         for c in range(cols):
             colour, place = fills.get((r, c), ("none", None))
-            ax.add_patch(Rectangle((c, 2 - r), 1, 1, facecolor=colour, edgecolor="black"))
+            ax.add_patch(Rectangle((c, 2 - r), 1, 1, facecolor=colour,
+                                   edgecolor="black"))
             ax.text(c + 0.5, 2 - r + 0.55, str(values[r, c].item()), ha="center",
                     va="center", fontsize=11)
             if place:  # small text: the element's position in the result
-                ax.text(c + 0.5, 2 - r + 0.2, place, ha="center", va="center", fontsize=9)
+                ax.text(c + 0.5, 2 - r + 0.2, place, ha="center", va="center",
+                        fontsize=9)
     ax.set_xlim(-0.1, 4.1)
     ax.set_ylim(-0.1, 3.1)
     ax.set_aspect("equal")
@@ -102,14 +109,16 @@ def draw_selection(ax, values, picked, title):
 values = grid.cpu()
 sliced = [(1 + i, 2 * j, f"[{i}, {j}]") for i in range(2) for j in range(2)]
 paired = [(0, 1, "[0]"), (2, 3, "[1]")]
-cells = (values % 3 == 0).nonzero().tolist()  # the cells a mask keeps, in reading order
+# the cells a mask keeps, in reading order
+cells = (values % 3 == 0).nonzero().tolist()
 masked = [(r, c, f"[{k}]") for k, (r, c) in enumerate(cells)]
 
 fig, axes = plt.subplots(1, 3, figsize=(9, 2.7))
-fig.set_label("Three copies of the 3 by 4 grid with the selected cells coloured: grid[1:, ::2] "
-              "keeps 10, 12, 20 and 22 as a 2 by 2 result; grid[[0, 2], [1, 3]] pairs the "
-              "indices and keeps 1 and 23; the mask grid % 3 == 0 keeps 0, 3, 12 and 21, "
-              "numbered in reading order as a 1-D result")
+fig.set_label("Three copies of the 3 by 4 grid with the selected cells coloured: "
+              "grid[1:, ::2] keeps 10, 12, 20 and 22 as a 2 by 2 result; "
+              "grid[[0, 2], [1, 3]] pairs the indices and keeps 1 and 23; the mask "
+              "grid % 3 == 0 keeps 0, 3, 12 and 21, numbered in reading order as a "
+              "1-D result")
 draw_selection(axes[0], values, sliced, "grid[1:, ::2]: a (2, 2) view")
 draw_selection(axes[1], values, paired, "grid[[0, 2], [1, 3]]: (2,)")
 draw_selection(axes[2], values, masked, "grid[grid % 3 == 0]: (4,)")
@@ -146,20 +155,24 @@ print("gaps per station:", missing.sum(dim=1).tolist())
 
 # --8<-- [start:where]
 print(torch.where(missing, 0.0, temps))  # where True: 0.0, elsewhere: temps
-positions = torch.where(missing)  # one condition only: the positions, like nonzero()
+# one condition only: the positions, like nonzero()
+positions = torch.where(missing)
 print(positions)
-print(torch.equal(temps[positions], temps[missing]))  # the same elements as the mask
+# the same elements as the mask
+print(torch.equal(temps[positions], temps[missing]))
 # --8<-- [end:where]
 
 # --8<-- [start:mask-assign]
 filled = temps.clone()
 filled[missing] = filled[~missing].mean()  # ~ flips a mask; assign through it
 print(filled)
-print(temps.masked_fill(missing, 0.0))  # out-of-place: a new tensor, temps unchanged
+# out-of-place: a new tensor, temps unchanged
+print(temps.masked_fill(missing, 0.0))
 # --8<-- [end:mask-assign]
 
 # --8<-- [start:any-all]
-print(missing.any(), missing.all())  # one bool for the whole tensor, as a 0-d tensor
+# one bool for the whole tensor, as a 0-d tensor
+print(missing.any(), missing.all())
 print("station has a gap:    ", missing.any(dim=1).tolist())
 print("hour fully recorded:  ", (~missing).all(dim=0).tolist())
 if missing.any():  # a 0-d bool tensor works in an if
@@ -168,7 +181,8 @@ if missing.any():  # a 0-d bool tensor works in an if
 
 # --8<-- [start:versus-gather]
 cols = torch.tensor([3, 1, 2]).to(device)  # one column for each row
-by_index = grid[torch.arange(3, device=device), cols]  # pairs (0, 3), (1, 1), (2, 2)
+# pairs (0, 3), (1, 1), (2, 2)
+by_index = grid[torch.arange(3, device=device), cols]
 by_gather = grid.gather(1, cols.unsqueeze(1)).squeeze(1)
 by_take = grid.take_along_dim(cols.unsqueeze(1), dim=1).squeeze(1)
 print(by_index, torch.equal(by_index, by_gather), torch.equal(by_index, by_take))
@@ -196,7 +210,8 @@ print(data.gather(1, cols_cpu.to(data.device)).squeeze(1).tolist())  # the fix
 # --8<-- [end:device-index]
 
 # --8<-- [start:error-out-of-range]
-small = grid.cpu()  # errors are shown on the CPU, where the message is the same everywhere
+# errors are shown on the CPU, where the message is the same everywhere
+small = grid.cpu()
 small[3, 0]  # rows are numbered 0, 1, 2
 # --8<-- [end:error-out-of-range]
 
@@ -224,7 +239,8 @@ print(small.flip(1))  # flip copies: a view cannot step backwards
 # --8<-- [start:exercise-shapes]
 cube = torch.zeros(4, 5, 6, device=device)
 print(cube[1].shape, cube[:, -1].shape, cube[..., ::2].shape)
-print(cube[None, :, 0].shape, cube[[0, 1], :, [2, 3]].shape, cube[:, [0, 1], [2, 3]].shape)
+print(cube[None, :, 0].shape, cube[[0, 1], :, [2, 3]].shape,
+      cube[:, [0, 1], [2, 3]].shape)
 # --8<-- [end:exercise-shapes]
 
 # --8<-- [start:exercise-lost-write]

@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/matmul.md: the matrix product, its shape rule, its uses in networks."""
+"""Snippets for docs/tensors/matmul.md:
+the matrix product, its shape rule, its uses in networks."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -28,7 +29,8 @@ print(totals)
 row, column = orders[1], catalogue[:, 0]
 print("row:   ", row.tolist())
 print("column:", column.tolist())
-print("1*3 + 0*1 + 2*4 =", (row * column).sum().item(), "and totals[1, 0] =", totals[1, 0].item())
+print("1*3 + 0*1 + 2*4 =", (row * column).sum().item(),
+      "and totals[1, 0] =", totals[1, 0].item())
 
 # the definition, written out as loops: every entry is one row-times-column sum
 n, k = orders.shape
@@ -51,20 +53,25 @@ def draw_grid(ax, x, y, rows, cols, color, label, highlight=()):
         for c in range(cols):
             strong = (r, c) in highlight
             ax.add_patch(Rectangle((x + c, y + rows - 1 - r), 1, 1, facecolor=color,
-                                   alpha=0.8 if strong else 0.2, edgecolor="black", linewidth=1))
+                                   alpha=0.8 if strong else 0.2, edgecolor="black",
+                                   linewidth=1))
     ax.text(x + cols / 2, y - 0.6, label, ha="center", va="top", fontsize=10)
 
 
 fig, ax = plt.subplots(figsize=(8, 3))
-fig.set_label("A 2 by 3 matrix A times a 3 by 4 matrix B gives a 2 by 4 matrix C. Row 1 of A, "
-              "column 2 of B and entry (1, 2) of C are highlighted: the entry is the dot product "
-              "of that row and that column. The shared size 3 disappears; 2 and 4 survive.")
-draw_grid(ax, 0, 0.5, 2, 3, "C0", "A: (n, k) = (2, 3)", highlight={(1, 0), (1, 1), (1, 2)})
+fig.set_label("A 2 by 3 matrix A times a 3 by 4 matrix B gives a 2 by 4 matrix C. "
+              "Row 1 of A, column 2 of B and entry (1, 2) of C are highlighted: "
+              "the entry is the dot product of that row and that column. The "
+              "shared size 3 disappears; 2 and 4 survive.")
+draw_grid(ax, 0, 0.5, 2, 3, "C0", "A: (n, k) = (2, 3)",
+          highlight={(1, 0), (1, 1), (1, 2)})
 ax.text(3.75, 1.5, "@", fontsize=18, ha="center", va="center")
-draw_grid(ax, 4.5, 0, 3, 4, "C1", "B: (k, m) = (3, 4)", highlight={(0, 2), (1, 2), (2, 2)})
+draw_grid(ax, 4.5, 0, 3, 4, "C1", "B: (k, m) = (3, 4)",
+          highlight={(0, 2), (1, 2), (2, 2)})
 ax.text(9.25, 1.5, "=", fontsize=18, ha="center", va="center")
 draw_grid(ax, 10, 0.5, 2, 4, "C2", "C: (n, m) = (2, 4)", highlight={(1, 2)})
-ax.text(7, 3.6, "inner sizes k must match and disappear;  outer sizes n and m survive",
+ax.text(7, 3.6,
+        "inner sizes k must match and disappear;  outer sizes n and m survive",
         ha="center", fontsize=10)
 ax.set_xlim(-0.3, 14.3)
 ax.set_ylim(-1.5, 4)
@@ -73,7 +80,8 @@ ax.axis("off")
 # --8<-- [end:figure-product]
 
 # --8<-- [start:not-commutative]
-print("catalogue @ orders has shape", tuple((catalogue @ orders).shape))  # a different question
+# a different question
+print("catalogue @ orders has shape", tuple((catalogue @ orders).shape))
 
 shear = torch.tensor([[1.0, 2.0], [0.0, 1.0]])
 swap = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
@@ -88,7 +96,8 @@ print(shear @ swap)  # rows against columns
 
 # --8<-- [start:shape-mismatch]
 samples = torch.ones(4, 3)  # 4 samples with 3 features each
-weight = torch.ones(2, 3)  # maps 3 features to 2, stored as (out, in) like nn.Linear
+# maps 3 features to 2, stored as (out, in) like nn.Linear
+weight = torch.ones(2, 3)
 samples @ weight
 # --8<-- [end:shape-mismatch]
 
@@ -101,10 +110,12 @@ print(tuple((samples @ weight.T).shape))
 print(catalogue.T)  # rows become columns
 print("a view, no copy:", catalogue.T.data_ptr() == catalogue.data_ptr(),
       " contiguous:", catalogue.T.is_contiguous())
-print("(A @ B).T == B.T @ A.T:", torch.equal((orders @ catalogue).T, catalogue.T @ orders.T))
+print("(A @ B).T == B.T @ A.T:",
+      torch.equal((orders @ catalogue).T, catalogue.T @ orders.T))
 
 stack = torch.zeros(5, 2, 3)  # a batch of five 2 x 3 matrices
-print(tuple(stack.mT.shape), tuple(stack.transpose(-2, -1).shape))  # swap only the last two
+# swap only the last two
+print(tuple(stack.mT.shape), tuple(stack.transpose(-2, -1).shape))
 # --8<-- [end:transpose]
 
 # --8<-- [start:matrix-vector]
@@ -115,7 +126,8 @@ two = torch.tensor([1.0, 10.0]).to(device)  # (2,)
 
 print("(2, 3) @ (3,) ->", grid @ three)  # each row of grid dotted with three
 print("(2,) @ (2, 3) ->", two @ grid)  # two dotted with each column of grid
-# the same products with the vectors made into a column and a row, then squeezed back
+# the same products with the vectors made into a column and a row,
+# then squeezed back
 print(torch.equal(grid @ three, (grid @ three.unsqueeze(1)).squeeze(1)),
       torch.equal(two @ grid, (two.unsqueeze(0) @ grid).squeeze(0)),
       torch.equal(grid @ three, torch.mv(grid, three)))
@@ -135,8 +147,10 @@ print(torch.equal(orders @ catalogue, torch.mm(orders, catalogue)))
 
 left = torch.arange(24.0).reshape(4, 2, 3).to(device)  # four 2 x 3 matrices
 right = torch.arange(24.0).reshape(4, 3, 2).to(device)  # four 3 x 2 matrices
-print(torch.equal(left @ right, torch.bmm(left, right)), tuple(torch.bmm(left, right).shape))
-print(torch.allclose(torch.einsum("bik,bkj->bij", left, right), left @ right))  # index letters
+print(torch.equal(left @ right, torch.bmm(left, right)),
+      tuple(torch.bmm(left, right).shape))
+# the same product with einsum's index letters
+print(torch.allclose(torch.einsum("bik,bkj->bij", left, right), left @ right))
 # --8<-- [end:four-functions]
 
 # --8<-- [start:mm-3d]
@@ -152,18 +166,22 @@ torch.bmm(left, one_matrix)
 products = left @ right  # (4, 2, 3) @ (4, 3, 2)
 print(tuple(products.shape))
 print(products[1])
-print("each slice on its own:", all(torch.equal(products[i], left[i] @ right[i]) for i in range(4)))
+print("each slice on its own:",
+      all(torch.equal(products[i], left[i] @ right[i]) for i in range(4)))
 # --8<-- [end:batched]
 
 # --8<-- [start:batched-broadcast]
 torch.manual_seed(0)
 batch = torch.randn(4, 2, 3).to(device)
 shared = torch.randn(3, 2).to(device)
-out = batch @ shared  # (4, 2, 3) @ (3, 2): shared is used for every matrix of the batch
+# (4, 2, 3) @ (3, 2): shared is used for every matrix of the batch
+out = batch @ shared
 print(tuple(out.shape))
-print("same as one by one:", torch.allclose(out, torch.stack([b @ shared for b in batch])))
+print("same as one by one:",
+      torch.allclose(out, torch.stack([b @ shared for b in batch])))
 
-# batch dimensions broadcast like any element-wise operation: (5, 1) with (6,) gives (5, 6)
+# batch dimensions broadcast like any element-wise operation:
+# (5, 1) with (6,) gives (5, 6)
 many = torch.randn(5, 1, 3, 4).to(device)
 others = torch.randn(6, 4, 2).to(device)
 print(tuple((many @ others).shape))
@@ -171,27 +189,30 @@ print(tuple((many @ others).shape))
 
 # --8<-- [start:figure-batched]
 def draw_stack(ax, x, rows, cols, depth, color, label, dashed_from=None):
-    """Draw `depth` stacked rows x cols grids; slices from `dashed_from` on are virtual."""
+    """Draw `depth` stacked rows x cols grids, virtual from `dashed_from` on."""
     for d in reversed(range(depth)):
         virtual = dashed_from is not None and d >= dashed_from
         for r in range(rows):
             for c in range(cols):
-                ax.add_patch(Rectangle((x + c + 0.4 * d, rows - 1 - r + 0.4 * d), 1, 1,
-                                       facecolor=color, alpha=0.08 if virtual else 0.3,
-                                       edgecolor="black", linestyle="--" if virtual else "-"))
+                ax.add_patch(Rectangle(
+                    (x + c + 0.4 * d, rows - 1 - r + 0.4 * d), 1, 1,
+                    facecolor=color, alpha=0.08 if virtual else 0.3,
+                    edgecolor="black", linestyle="--" if virtual else "-"))
     ax.text(x + cols / 2 + 0.6, -0.5, label, ha="center", va="top", fontsize=10)
 
 
 fig, ax = plt.subplots(figsize=(8, 3))
-fig.set_label("A batch of shape (4, 2, 3) times one matrix of shape (3, 2) gives (4, 2, 2). The "
-              "single matrix is drawn once solid and three times dashed: broadcasting reuses it "
-              "for every matrix of the batch without copying.")
+fig.set_label("A batch of shape (4, 2, 3) times one matrix of shape (3, 2) gives "
+              "(4, 2, 2). The single matrix is drawn once solid and three times "
+              "dashed: broadcasting reuses it for every matrix of the batch "
+              "without copying.")
 draw_stack(ax, 0, 2, 3, 4, "C0", "(4, 2, 3)")
 ax.text(5.3, 1.5, "@", fontsize=18, ha="center", va="center")
 draw_stack(ax, 6.3, 3, 2, 4, "C1", "(3, 2), used as (4, 3, 2)", dashed_from=1)
 ax.text(10.6, 1.5, "=", fontsize=18, ha="center", va="center")
 draw_stack(ax, 11.6, 2, 2, 4, "C2", "(4, 2, 2)")
-ax.text(7.5, 5.0, "batch sizes broadcast;  the last two dimensions follow (n, k) @ (k, m)",
+ax.text(7.5, 5.0,
+        "batch sizes broadcast;  the last two dimensions follow (n, k) @ (k, m)",
         ha="center", fontsize=10)
 ax.set_xlim(-0.3, 15.3)
 ax.set_ylim(-1.4, 5.4)
@@ -235,8 +256,9 @@ with torch.no_grad():  # set readable numbers instead of the random initial ones
     layer.bias.copy_(torch.tensor([0.5, -1.0]))
 layer = layer.to(device)
 
+# a batch of 2 samples, 3 features each
 x = torch.tensor([[1.0, 2.0, 3.0],
-                  [0.0, 1.0, 0.0]]).to(device)  # a batch of 2 samples, 3 features each
+                  [0.0, 1.0, 0.0]]).to(device)
 by_hand = x @ layer.weight.T + layer.bias  # (2, 3) @ (3, 2) + (2,)
 print(by_hand)
 print("matches layer(x):", torch.equal(by_hand, layer(x)))
@@ -266,16 +288,20 @@ for step in network:
 torch.manual_seed(0)
 batch_size, tokens, width = 2, 8, 64
 x = torch.randn(batch_size, tokens, width).to(device)
-to_q, to_k, to_v = (nn.Linear(width, width, bias=False).to(device) for _ in range(3))
+to_q, to_k, to_v = (nn.Linear(width, width, bias=False).to(device)
+                    for _ in range(3))
 
 q, k, v = to_q(x), to_k(x), to_v(x)  # each (2, 8, 64)
-scores = q @ k.mT / width**0.5  # (2, 8, 64) @ (2, 64, 8) -> (2, 8, 8): token against token
-weights = torch.softmax(scores, dim=-1)  # each row: how much one token draws from each other token
+# (2, 8, 64) @ (2, 64, 8) -> (2, 8, 8): token against token
+scores = q @ k.mT / width**0.5
+# each row: how much one token draws from each other token
+weights = torch.softmax(scores, dim=-1)
 mixed = weights @ v  # (2, 8, 8) @ (2, 8, 64) -> (2, 8, 64)
 
 print("scores:", tuple(scores.shape), " mixed:", tuple(mixed.shape))
 row_sums = weights.sum(dim=-1)  # (2, 8)
-print("rows of weights sum to 1:", torch.allclose(row_sums, torch.ones_like(row_sums)))
+print("rows of weights sum to 1:",
+      torch.allclose(row_sums, torch.ones_like(row_sums)))
 # --8<-- [end:attention]
 
 # --8<-- [start:convolution]
@@ -288,10 +314,14 @@ print(windows)
 by_matmul = windows @ filters.T  # (4, 3) @ (3, 2) -> (4, 2): one column per filter
 print(by_matmul)
 
-# the same filters as a convolution layer's weight, shape (out_channels, in_channels, width)
-by_conv = nn.functional.conv1d(signal.view(1, 1, 6), filters.view(2, 1, 3))  # (1, 2, 4)
-# allclose, not equal: on a GPU, cuDNN may pick another algorithm or round inputs to TF32
-print("conv1d agrees:", torch.allclose(by_conv[0].T, by_matmul, rtol=1e-3, atol=1e-3))
+# the same filters as a convolution layer's weight:
+# shape (out_channels, in_channels, width)
+by_conv = nn.functional.conv1d(signal.view(1, 1, 6),
+                               filters.view(2, 1, 3))  # (1, 2, 4)
+# allclose, not equal: on a GPU, cuDNN may pick another algorithm
+# or round inputs to TF32
+print("conv1d agrees:",
+      torch.allclose(by_conv[0].T, by_matmul, rtol=1e-3, atol=1e-3))
 # --8<-- [end:convolution]
 
 # --8<-- [start:exercise-predict]
@@ -314,7 +344,8 @@ print(torch.allclose(mine, dense(inputs)))
 
 # --8<-- [start:exercise-pairwise]
 torch.manual_seed(0)
-queries = torch.randint(-3, 4, (4, 3)).float().to(device)  # small whole numbers: exact sums
+# small whole numbers: exact sums
+queries = torch.randint(-3, 4, (4, 3)).float().to(device)
 items = torch.randint(-3, 4, (6, 3)).float().to(device)
 
 similarity = queries @ items.T  # (4, 3) @ (3, 6) -> (4, 6)

@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/shape.md: reading a tensor's shape, reshaping it, views and copies."""
+"""Snippets for docs/tensors/shape.md:
+reading a tensor's shape, reshaping it, views and copies."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -33,7 +34,8 @@ print(orders.shape == (3, 4))  # compares equal to a plain tuple
 # --8<-- [end:size-is-tuple]
 
 # --8<-- [start:one-d]
-# one flat: rooms, floor area in m², floor, has a balcony (1 or 0), km to the station
+# one flat: rooms, floor area in m², floor, has a balcony (1 or 0),
+# km to the station
 flat = torch.tensor([3.0, 74.0, 2.0, 1.0, 0.8]).to(device)
 print(flat)
 print("shape:", flat.shape, " ndim:", flat.ndim, " features:", flat.size(0))
@@ -65,7 +67,8 @@ print("numel():", weather.numel(), "=", 2 * 3 * 2)
 # --8<-- [end:three-d]
 
 # --8<-- [start:four-d]
-photos = torch.zeros(16, 3, 64, 48, device=device)  # 16 RGB photos, 64 pixels high, 48 wide
+# 16 RGB photos, 64 pixels high, 48 wide
+photos = torch.zeros(16, 3, 64, 48, device=device)
 for name, size in zip(["batch", "channels", "height", "width"], photos.shape):
     print(f"{name:>8}: {size}")
 print("numel():", photos.numel())
@@ -90,19 +93,22 @@ for t in (as_3x4, as_4x3, as_2x3x2):
 
 # --8<-- [start:figure-reshape]
 def draw_cells(ax, values, left, top, label):
-    """Draw a 2-D list of numbers as a grid of boxes whose top-left corner is (left, top)."""
+    """Draw a 2-D list of numbers as boxes, top-left corner at (left, top)."""
     for r, row in enumerate(values):
         for c, value in enumerate(row):
             ax.add_patch(Rectangle((left + c, top - r - 1), 1, 1, edgecolor="black",
-                                   facecolor=plt.cm.viridis((value - 10) / 11), alpha=0.45))
-            ax.text(left + c + 0.5, top - r - 0.5, str(value), ha="center", va="center")
+                                   facecolor=plt.cm.viridis((value - 10) / 11),
+                                   alpha=0.45))
+            ax.text(left + c + 0.5, top - r - 0.5, str(value), ha="center",
+                    va="center")
     ax.text(left, top + 0.3, label, fontsize=10)
 
 
 fig, ax = plt.subplots(figsize=(9, 4))
-fig.set_label("The numbers 10 to 21 in one row of 12 boxes, and below it the same numbers laid "
-              "out as a 3 by 4 grid, a 4 by 3 grid and two 3 by 2 blocks; each layout fills "
-              "its rows left to right, top to bottom, so the reading order stays 10 to 21")
+fig.set_label("The numbers 10 to 21 in one row of 12 boxes, and below it the same "
+              "numbers laid out as a 3 by 4 grid, a 4 by 3 grid and two 3 by 2 "
+              "blocks; each layout fills its rows left to right, top to bottom, so "
+              "the reading order stays 10 to 21")
 draw_cells(ax, [numbers.tolist()], 0, 7, "shape (12,)")
 draw_cells(ax, as_3x4.tolist(), 0, 4.5, "shape (3, 4)")
 draw_cells(ax, as_4x3.tolist(), 5.5, 4.5, "shape (4, 3)")
@@ -164,10 +170,11 @@ print("strides:   ", grid.stride(), turned.stride())
 
 # --8<-- [start:figure-transpose]
 fig, ax = plt.subplots(figsize=(8, 3))
-fig.set_label("Three rows of 12 boxes. The middle row is memory, holding 0 to 11. Reading grid "
-              "row by row visits memory in order, drawn as straight vertical lines; reading "
-              "grid.t() row by row visits 0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, drawn as "
-              "crossing lines that jump back and forth through memory")
+fig.set_label("Three rows of 12 boxes. The middle row is memory, holding 0 to 11. "
+              "Reading grid row by row visits memory in order, drawn as straight "
+              "vertical lines; reading grid.t() row by row visits 0, 4, 8, 1, 5, "
+              "9, 2, 6, 10, 3, 7, 11, drawn as crossing lines that jump back and "
+              "forth through memory")
 rows = [(4, "grid, read row by row", grid.reshape(-1).tolist()),
         (2, "memory", list(range(12))),
         (0, "grid.t(), read row by row", turned.reshape(-1).tolist())]
@@ -177,8 +184,10 @@ for y, label, order in rows:
         ax.text(i + 0.5, y + 0.5, str(value), ha="center", va="center")
     ax.text(-0.3, y + 0.5, label, ha="right", va="center", fontsize=10)
 for i in range(12):  # connect each visited element to its place in memory
-    ax.plot([i + 0.5, i + 0.5], [4, 3], color="black", linewidth=0.8)  # grid: straight down
-    ax.plot([i + 0.5, turned.reshape(-1)[i].item() + 0.5], [1, 2], color="black", linewidth=0.8)
+    # grid: straight down
+    ax.plot([i + 0.5, i + 0.5], [4, 3], color="black", linewidth=0.8)
+    ax.plot([i + 0.5, turned.reshape(-1)[i].item() + 0.5], [1, 2], color="black",
+            linewidth=0.8)
 ax.set_xlim(-5.5, 12.2)
 ax.set_ylim(-0.2, 5.2)
 ax.set_aspect("equal")
@@ -186,7 +195,8 @@ ax.axis("off")
 # --8<-- [end:figure-transpose]
 
 # --8<-- [start:view-transposed]
-turned.view(12)  # one row in the order 0, 4, 8, 1, ...: no fixed step through memory does it
+# one row in the order 0, 4, 8, 1, ...: no fixed step through memory does it
+turned.view(12)
 # --8<-- [end:view-transposed]
 
 # --8<-- [start:reshape-transposed]
@@ -209,12 +219,14 @@ print(again.shape, "shares memory with grid:", again.data_ptr() == grid.data_ptr
 # --8<-- [end:view-split]
 
 # --8<-- [start:permute]
-pixels = torch.zeros(64, 48, 3, device=device)  # height, width, channels: as image files store it
+# height, width, channels: as image files store it
+pixels = torch.zeros(64, 48, 3, device=device)
 chw = pixels.permute(2, 0, 1)  # the new order: old dim 2, then old dims 0 and 1
 print(chw.shape, "| a view:", chw.data_ptr() == pixels.data_ptr(),
       "| contiguous:", chw.is_contiguous())
 one_row = torch.arange(4, device=device).reshape(1, 4)
-print(one_row.t().shape, "contiguous:", one_row.t().is_contiguous())  # the exception
+# the exception
+print(one_row.t().shape, "contiguous:", one_row.t().is_contiguous())
 # --8<-- [end:permute]
 
 # --8<-- [start:flatten]
@@ -235,23 +247,28 @@ print("a view of sample:", sample.unsqueeze(0).data_ptr() == sample.data_ptr())
 
 picture = torch.zeros(3, 64, 48, device=device)  # one RGB image
 print(picture.unsqueeze(0).shape)  # what a model that expects a batch wants
-print(picture.reshape(1, -1).shape)  # not a batch of one image: all its numbers in one row
+# not a batch of one image: all its numbers in one row
+print(picture.reshape(1, -1).shape)
 # --8<-- [end:add-batch]
 
 # --8<-- [start:squeeze]
 batched = sample.unsqueeze(0)  # (1, 4)
 print(batched.squeeze(0).shape)  # remove dim 0, which has size 1
 
-prediction = torch.tensor([[0.93]]).to(device)  # one score for a batch of one sample: (1, 1)
-print(prediction.squeeze().shape)  # no argument: every size-1 dimension goes, batch included
+# one score for a batch of one sample: (1, 1)
+prediction = torch.tensor([[0.93]]).to(device)
+# no argument: every size-1 dimension goes, batch included
+print(prediction.squeeze().shape)
 print(prediction.squeeze(1).shape)  # name the dimension to keep the batch
 
-print(orders.squeeze(0).shape)  # dim 0 has size 3, not 1: nothing happens, and no error
+# dim 0 has size 3, not 1: nothing happens, and no error
+print(orders.squeeze(0).shape)
 # --8<-- [end:squeeze]
 
 # --8<-- [start:exercise-reshape-tokens]
 torch.manual_seed(0)
-tokens = torch.randn(4, 5, 6).to(device)  # 4 sentences, 5 tokens, 6 features per token
+# 4 sentences, 5 tokens, 6 features per token
+tokens = torch.randn(4, 5, 6).to(device)
 
 per_sentence = tokens.reshape(tokens.size(0), -1)  # or tokens.flatten(start_dim=1)
 per_token = tokens.reshape(-1, tokens.size(-1))  # or tokens.flatten(end_dim=1)

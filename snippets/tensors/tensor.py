@@ -1,4 +1,5 @@
-"""Snippets for docs/tensors/tensor.md: what a tensor is, making one, what it knows about itself."""
+"""Snippets for docs/tensors/tensor.md:
+what a tensor is, making one, what it knows about itself."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,7 +11,8 @@ from torchnb import get_device
 
 # --8<-- [start:from-lists]
 temperatures = torch.tensor([21.5, 23.0, 19.8])  # a list of numbers: a vector
-seating = torch.tensor([[0, 1, 0], [1, 1, 1]])  # a list of equal-length rows: a matrix
+# a list of equal-length rows: a matrix
+seating = torch.tensor([[0, 1, 0], [1, 1, 1]])
 
 print(temperatures)
 print(seating)
@@ -25,24 +27,31 @@ vector = torch.tensor([0.5, -1.0, 2.0])
 matrix = torch.tensor([[2.0, 7.0], [1.0, 8.0], [2.0, 8.0]])
 cube = torch.zeros(2, 3, 4)
 
-for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix), ("cube", cube)]:
-    print(f"{name:>6}: ndim={t.ndim}  shape={str(tuple(t.shape)):<10} numel={t.numel()}")
+for name, t in [("scalar", scalar), ("vector", vector), ("matrix", matrix),
+                ("cube", cube)]:
+    print(f"{name:>6}: ndim={t.ndim}  shape={str(tuple(t.shape)):<10} "
+          f"numel={t.numel()}")
 # --8<-- [end:ranks]
 
 # --8<-- [start:figure-ranks]
 fig, axes = plt.subplots(1, 4, figsize=(10, 2.6))
-fig.set_label("Four tensors drawn as boxes: a scalar is one box, a vector a row of 3, "
-              "a matrix a 3 by 2 grid, and a rank-3 tensor two stacked 3 by 4 grids")
-layouts = [("0-D: scalar\nshape ()", 1, 1, 1), ("1-D: vector\nshape (3,)", 1, 3, 1),
-           ("2-D: matrix\nshape (3, 2)", 3, 2, 1), ("3-D: tensor\nshape (2, 3, 4)", 3, 4, 2)]
-fills = ["#c6dbef", "#fdd0a2"]  # light blue for the first slice, light orange for the second
+fig.set_label("Four tensors drawn as boxes: a scalar is one box, a vector a row of "
+              "3, a matrix a 3 by 2 grid, and a rank-3 tensor two stacked 3 by 4 "
+              "grids")
+layouts = [("0-D: scalar\nshape ()", 1, 1, 1),
+           ("1-D: vector\nshape (3,)", 1, 3, 1),
+           ("2-D: matrix\nshape (3, 2)", 3, 2, 1),
+           ("3-D: tensor\nshape (2, 3, 4)", 3, 4, 2)]
+# light blue for the first slice, light orange for the second
+fills = ["#c6dbef", "#fdd0a2"]
 for ax, (title, rows, cols, depth) in zip(axes, layouts):
     for d in reversed(range(depth)):  # back slice first, so the front one covers it
         shift = 0.5 * d  # the second slice sits behind: up and to the right
         for r in range(rows):
             for c in range(cols):
                 ax.add_patch(Rectangle((c + shift, rows - 1 - r + shift), 1, 1,
-                                       facecolor=fills[d], edgecolor="black", linewidth=1))
+                                       facecolor=fills[d], edgecolor="black",
+                                       linewidth=1))
     ax.set_xlim(-0.2, 4.8)
     ax.set_ylim(-0.2, 4.0)
     ax.set_aspect("equal")
@@ -68,14 +77,16 @@ print("dtype kept from NumPy:", shared.dtype)
 # --8<-- [start:numpy-meets-model]
 torch.manual_seed(0)  # nn.Linear starts from random weights
 layer = nn.Linear(3, 1)  # a tiny model layer; its weights are float32
-batch = torch.from_numpy(np.array([[2.5, 3.0, 4.25], [1.0, 0.5, 2.0]]))  # float64 from NumPy
+# float64 from NumPy
+batch = torch.from_numpy(np.array([[2.5, 3.0, 4.25], [1.0, 0.5, 2.0]]))
 layer(batch)
 # --8<-- [end:numpy-meets-model]
 
 # --8<-- [start:numpy-meets-model-fixed]
 batch32 = batch.float()  # float64 -> float32, once, before the model
 print(batch32.dtype, "->", layer(batch32).shape)
-print(torch.double is torch.float64, torch.float is torch.float32)  # PyTorch's other names
+# PyTorch's other names
+print(torch.double is torch.float64, torch.float is torch.float32)
 # --8<-- [end:numpy-meets-model-fixed]
 
 # --8<-- [start:factories]
@@ -83,7 +94,8 @@ print(torch.zeros(2, 3))  # the shape, filled with zeros
 print(torch.full((2, 3), 7.5))  # the shape as a tuple, then the value
 print(torch.arange(5))  # 0, 1, ..., 4, like Python's range(5)
 torch.manual_seed(0)  # fix the random numbers, so every run prints the same ones
-print(torch.randn(2, 3))  # random numbers from a normal distribution (mean 0, std 1)
+# random numbers from a normal distribution (mean 0, std 1)
+print(torch.randn(2, 3))
 # --8<-- [end:factories]
 
 # --8<-- [start:default-dtypes]
@@ -100,7 +112,8 @@ precise = torch.tensor([7, 8, 9], dtype=torch.float64)
 
 for t in (counts, weights, precise):
     print(f"{str(t):<45} {t.dtype}, {t.element_size()} bytes per element")
-print(torch.tensor([0.1]).item(), "vs", torch.tensor([0.1], dtype=torch.float64).item())
+print(torch.tensor([0.1]).item(), "vs",
+      torch.tensor([0.1], dtype=torch.float64).item())
 # --8<-- [end:explicit-dtypes]
 
 # --8<-- [start:converting]
@@ -109,7 +122,8 @@ print(whole.to(torch.int64))  # float -> int truncates toward zero
 print(whole.round().long())  # round first if you mean rounding
 print(counts.float())  # int32 -> float32
 print(whole.dtype)  # the original is unchanged: a conversion makes a new tensor
-print(whole.float() is whole)  # ...unless nothing changes: then it is the same tensor
+# ...unless nothing changes: then it is the same tensor
+print(whole.float() is whole)
 # --8<-- [end:converting]
 
 # --8<-- [start:properties]

@@ -1,4 +1,5 @@
-"""Snippets for docs/training/epochs.md: data loaders, epochs, over-fitting, early stopping."""
+"""Snippets for docs/training/epochs.md:
+data loaders, epochs, over-fitting, early stopping."""
 
 # --8<-- [start:setup]
 import copy

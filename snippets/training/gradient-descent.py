@@ -1,4 +1,5 @@
-"""Snippets for docs/training/gradient-descent.md: gradient descent by hand, batch to stochastic."""
+"""Snippets for docs/training/gradient-descent.md:
+gradient descent by hand, batch to stochastic."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt

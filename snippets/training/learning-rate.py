@@ -1,4 +1,5 @@
-"""Snippets for docs/training/learning-rate.md: step sizes, a range test and schedules."""
+"""Snippets for docs/training/learning-rate.md:
+step sizes, a range test and schedules."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt

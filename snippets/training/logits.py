@@ -1,4 +1,5 @@
-"""Snippets for docs/training/logits.md: raw scores, softmax and sigmoid, confidence, log-odds."""
+"""Snippets for docs/training/logits.md:
+raw scores, softmax and sigmoid, confidence, log-odds."""
 
 # --8<-- [start:setup]
 import math

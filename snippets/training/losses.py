@@ -1,4 +1,5 @@
-"""Snippets for docs/training/losses.md: regression and classification losses in PyTorch."""
+"""Snippets for docs/training/losses.md:
+regression and classification losses in PyTorch."""
 
 # --8<-- [start:setup]
 import math

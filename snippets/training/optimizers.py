@@ -1,4 +1,5 @@
-"""Snippets for docs/training/optimizers.md: SGD, momentum, Adam and AdamW compared."""
+"""Snippets for docs/training/optimizers.md:
+SGD, momentum, Adam and AdamW compared."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt

@@ -1,4 +1,5 @@
-"""Snippets for docs/training/predictions.md: y-hat for regression and classification, evaluated."""
+"""Snippets for docs/training/predictions.md:
+y-hat for regression and classification, evaluated."""
 
 # --8<-- [start:setup]
 import matplotlib.pyplot as plt

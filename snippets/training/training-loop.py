@@ -1,4 +1,5 @@
-"""Snippets for docs/training/training-loop.md: the loop, mixed precision, a full script."""
+"""Snippets for docs/training/training-loop.md:
+the loop, mixed precision, a full script."""
 
 # --8<-- [start:setup]
 import copy

@@ -1,4 +1,5 @@
-"""Snippets for docs/training/zero-grad.md: clearing gradients, and accumulating them on purpose."""
+"""Snippets for docs/training/zero-grad.md:
+clearing gradients, and accumulating them on purpose."""
 
 # --8<-- [start:setup]
 import copy

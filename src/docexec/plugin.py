@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 import threading
@@ -34,6 +35,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urljoin
 
 from jinja2 import Environment
 from mkdocs.config import base
@@ -147,6 +149,10 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if self.downloads.is_lab(page.file.src_uri):
+            if page.edit_url:  # "Edit this page" opens the percent file the lab is made from
+                source = self.downloads.lab_sources()[page.file.src_uri].resolve()
+                folder = (Path(config.docs_dir) / page.file.src_uri).parent.resolve()
+                page.edit_url = urljoin(page.edit_url, os.path.relpath(source, folder))
             try:
                 self.downloads.write_lab_page(page.file.src_uri, self.futures, self._site())
             except DocexecError as exc:
