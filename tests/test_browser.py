@@ -183,11 +183,13 @@ class Visit:
     failed_requests: list[str] = field(default_factory=list)
     bad_responses: list[str] = field(default_factory=list)
     dom: dict = field(default_factory=dict)
-    axe: list[dict] = field(default_factory=list)  # axe-core violations, every impact
-    axe_dark: list[dict] = field(default_factory=list)  # the same in the dark scheme
     dark_scheme: str = ""  # the scheme Material applied once the system asked for dark
     overflow: dict = field(default_factory=dict)  # widths at 390 px
-    figures: dict[str, list[dict]] = field(default_factory=dict)  # "scheme width" -> each figure
+    # Per state, "light 1280", "dark 1280", "dark 390", "light 390": axe-core's violations (every
+    # impact), each figure, and each error message cut off by its box.
+    axe: dict[str, list[dict]] = field(default_factory=dict)
+    figures: dict[str, list[dict]] = field(default_factory=dict)
+    clipped_errors: dict[str, list[str]] = field(default_factory=dict)
     boxes_before: list[dict] = field(default_factory=list)  # figure boxes before they load
     boxes_after: list[dict] = field(default_factory=list)  # and once loaded
     error: str | None = None  # the visit itself broke (timeout, crash)
@@ -350,12 +352,28 @@ _FIGURE_LABELS = r"""async () => {
 }"""
 
 
+# Error messages wrap: each "Raises, as expected" block shows its whole text, no sideways scroll.
+_CLIPPED_ERRORS = """() => [...document.querySelectorAll(".docexec-error pre")]
+  .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+  .map((pre) => `${pre.textContent.slice(0, 70)}... (${pre.scrollWidth} > ${pre.clientWidth})`)"""
+
+
+def _measure(page, record: Visit, state: str) -> None:
+    """What the per-state checks read: axe-core, the figures, clipped error messages."""
+    record.axe[state] = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")[
+        "violations"
+    ]
+    record.figures[state] = page.evaluate(_FIGURE_LABELS)
+    record.clipped_errors[state] = page.evaluate(_CLIPPED_ERRORS)
+
+
 def visit(browser, base_url: str, page_path: str) -> Visit:
     """Open one page once and gather what every per-page check needs.
 
     At desktop size: load it until the network is idle, force lazy images to load, read the DOM
-    (images, math, code blocks), run axe-core; then narrow the same page to 390 px and measure
-    its width. One load per page keeps the file fast on a small machine.
+    (images, math, code blocks); measure it (``_measure``) in the light scheme, switch to dark
+    and measure again, narrow it to 390 px (its width, then measure), and switch back to light
+    and measure. One load per page keeps the file fast on a small machine.
     """
     record = Visit(page_path)
     with open_page(browser, base_url, record=record) as page:
@@ -367,12 +385,9 @@ def visit(browser, base_url: str, page_path: str) -> Visit:
                 "() => [...document.images].every((img) => img.complete)", timeout=TIMEOUT_MS
             )
             record.boxes_after = page.evaluate(_FIGURE_BOXES)
-            record.figures["light 1280"] = page.evaluate(_FIGURE_LABELS)
             record.dom = page.evaluate(_DOM_REPORT, COPY_BUTTON)
             page.add_script_tag(path=str(AXE_JS))
-            record.axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")[
-                "violations"
-            ]
+            _measure(page, record, "light 1280")
             page.locator('label[for="__palette_1"]').click()  # "Switch to dark mode"
             page.wait_for_function(
                 "() => document.body.getAttribute('data-md-color-scheme') === 'slate'",
@@ -381,20 +396,17 @@ def visit(browser, base_url: str, page_path: str) -> Visit:
             record.dark_scheme = page.evaluate(
                 "() => document.body.getAttribute('data-md-color-scheme')"
             )
-            record.axe_dark = page.evaluate(
-                "() => axe.run(document, {resultTypes: ['violations']})"
-            )["violations"]
-            record.figures["dark 1280"] = page.evaluate(_FIGURE_LABELS)
+            _measure(page, record, "dark 1280")
             page.set_viewport_size(MOBILE)
             page.evaluate("() => document.fonts.ready.then(() => true)")
             record.overflow = page.evaluate(_OVERFLOW)
-            record.figures["dark 390"] = page.evaluate(_FIGURE_LABELS)
+            _measure(page, record, "dark 390")
             page.locator('label[for="__palette_0"]').click()  # "Switch to light mode"
             page.wait_for_function(
                 "() => document.body.getAttribute('data-md-color-scheme') === 'default'",
                 timeout=TIMEOUT_MS,
             )
-            record.figures["light 390"] = page.evaluate(_FIGURE_LABELS)
+            _measure(page, record, "light 390")
         except (
             Exception
         ) as exc:  # a timeout or crash is a finding about this page, not a test error
@@ -576,13 +588,18 @@ def test_no_horizontal_scroll_on_mobile(visits: dict[str, Visit]) -> None:
     _fail_if(problems, f"horizontal scroll at {MOBILE['width']} px")
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_accessibility_axe(visits: dict[str, Visit], scheme: str) -> None:
+STATES = ["light 1280", "dark 1280", "dark 390", "light 390"]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_accessibility_axe(visits: dict[str, Visit], state: str) -> None:
     problems = _visit_errors(visits)
     for v in visits.values():
-        if scheme == "dark" and v.dark_scheme != "slate":
+        if state.startswith("dark") and v.dark_scheme != "slate":
             problems.append(f"{label(v.page)}: the dark scheme was not applied ({v.dark_scheme})")
-        for violation in v.axe if scheme == "light" else v.axe_dark:
+        if state not in v.axe:
+            problems.append(f"{label(v.page)}: axe-core did not run in state {state!r}")
+        for violation in v.axe.get(state, []):
             if violation.get("impact") not in ("serious", "critical"):
                 continue
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
@@ -590,10 +607,26 @@ def test_accessibility_axe(visits: dict[str, Visit], scheme: str) -> None:
                 f"; ... ({len(targets)} in all)" if len(targets) > 8 else ""
             )
             problems.append(
-                f"{label(v.page)}: [{violation['impact']}] {violation['id']}: {violation['help']} "
-                f"-- at {shown}"
+                f"{label(v.page)} ({state}): [{violation['impact']}] {violation['id']}: "
+                f"{violation['help']} -- at {shown}"
             )
     _fail_if(problems, "axe-core serious/critical violations")
+
+
+def test_error_messages_are_never_cut_off(visits: dict[str, Visit]) -> None:
+    """In both schemes at 1280 and 390 px, every declared error shows its whole message."""
+    problems = _visit_errors(visits)
+    for v in visits.values():
+        for state in STATES:
+            if state not in v.clipped_errors:
+                problems.append(f"{label(v.page)}: not measured in state {state!r}")
+            for clipped in v.clipped_errors.get(state, []):
+                problems.append(f"{label(v.page)} ({state}): {clipped}")
+    assert any(
+        "Raises, as expected" in (v.dom.get("text") or "") or v.clipped_errors
+        for v in visits.values()
+    )
+    _fail_if(problems, "error messages cut off")
 
 
 # --------------------------------------------------------------------------- theme and search

@@ -27,3 +27,30 @@ document.addEventListener("keydown", (event) => {
     enlarge(event.target);
   }
 });
+
+// Content wider than its column (on a phone: a figure, a table, an equation) scrolls sideways:
+// a figure says so, and every such region can be reached and scrolled with the keyboard.
+const SCROLLERS = {
+  ".docexec-figure-frame": null,
+  ".md-typeset__scrollwrap": "Table (scrolls sideways)",
+  ".arithmatex": "Equation (scrolls sideways)",
+};
+function markScrollingRegions() {
+  for (const [selector, name] of Object.entries(SCROLLERS)) {
+    for (const region of document.querySelectorAll(selector)) {
+      const scrolls = region.scrollWidth > region.clientWidth + 1;
+      if (name === null) {
+        region.parentElement.classList.toggle("docexec-scrolls", scrolls);
+      } else if (scrolls && !region.hasAttribute("tabindex")) {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        region.setAttribute("aria-label", name);
+      } else if (!scrolls && region.getAttribute("role") === "region") {
+        for (const attribute of ["tabindex", "role", "aria-label"]) region.removeAttribute(attribute);
+      }
+    }
+  }
+}
+markScrollingRegions();
+window.addEventListener("resize", markScrollingRegions);
+window.addEventListener("load", markScrollingRegions);
