@@ -33,6 +33,9 @@ Environment variables:
     Test this already-built site folder instead of building one (the reproducibility test still
     builds the repository twice; deselect it with ``-k 'not reproducible'``). Handy to check that
     the tests catch a problem: copy a built site, break a page, point this variable at the copy.
+``BROWSER_TEST_SCREENSHOTS=/path/to/folder``
+    Also save a screenshot of every page in each of the four states the checks measure (light
+    and dark, 1280 and 390 px): ``<page>-<scheme>-<width>.png``, to look at what was checked.
 ``BROWSER_TEST_CHROMIUM=/path/to/chromium``
     The Chromium executable (default ``/usr/bin/chromium``; ``.ci/run`` installs Debian's). Without
     one, the tests that need a browser fail with a message saying how to install it.
@@ -80,6 +83,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
+SCREENSHOTS = os.environ.get("BROWSER_TEST_SCREENSHOTS")
 
 # Material 9.8 puts the copy button in a <nav class="md-code__nav"> as
 # <button class="md-code__button" data-md-type="copy">; older releases used button.md-clipboard.
@@ -365,6 +369,9 @@ def _measure(page, record: Visit, state: str) -> None:
     ]
     record.figures[state] = page.evaluate(_FIGURE_LABELS)
     record.clipped_errors[state] = page.evaluate(_CLIPPED_ERRORS)
+    if SCREENSHOTS:
+        name = (record.page.strip("/").replace("/", "-") or "home") + "-" + state.replace(" ", "-")
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
 def visit(browser, base_url: str, page_path: str) -> Visit:

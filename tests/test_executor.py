@@ -281,3 +281,47 @@ def test_killing_the_build_kills_its_workers(tmp_path: Path, how: signal.Signals
     while theirs() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert theirs() == []
+
+
+PROBE = """
+import multiprocessing, multiprocessing.forkserver
+ctx = multiprocessing.get_context("forkserver")
+ctx.set_forkserver_preload({preload!r})
+process = ctx.Process(target=print)
+process.start()
+process.join()
+print(multiprocessing.forkserver._forkserver._forkserver_pid)
+"""
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_warm_worker_leaves_without_finalising_its_interpreter(
+    tmp_path: Path, warm: bool
+) -> None:
+    """With ``docexec.warm`` preloaded last, the fork server skips the interpreter's finalisation
+    (seconds of torch teardown while it still holds the build's output pipes): a module it
+    preloaded never runs its exit handlers. Without it (the control), they do run."""
+    marker = tmp_path / "finalised"
+    (tmp_path / "probe_module.py").write_text(
+        f"import atexit, pathlib\natexit.register(pathlib.Path({str(marker)!r}).touch)\n"
+    )
+    preload = ["probe_module", *(["docexec.warm"] if warm else [])]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(preload=preload)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO / "src")])},
+    )
+    server = int(done.stdout.split()[-1])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the server leaves once the probe's pipe is closed
+        try:
+            os.kill(server, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"the fork server {server} outlived its parent")
+    assert marker.exists() is not warm

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from docexec.cache import FORMAT
 from sample_project import REPO, Project
 
 pytestmark = pytest.mark.build
@@ -219,10 +220,10 @@ def test_execution_off_renders_the_recorded_outputs(project: Project) -> None:
 
 def test_execution_off_leaves_the_cache_alone(project: Project) -> None:
     project.build()
-    entries = sorted(project.path(".cache/docexec/v3").glob("*.json"))
+    entries = sorted(project.path(f".cache/docexec/v{FORMAT}").glob("*.json"))
     assert [e.name for e in entries] == ["demo.py.json", "other.py.json"]
     project.build(env={"DOCEXEC_EXECUTE": "0"})
-    assert sorted(project.path(".cache/docexec/v3").glob("*.json")) == entries
+    assert sorted(project.path(f".cache/docexec/v{FORMAT}").glob("*.json")) == entries
 
 
 def test_a_build_with_execution_off_never_imports_torch() -> None:

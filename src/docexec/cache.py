@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docexec.results import FileResult
 
-FORMAT = 3
+FORMAT = 4
 log = logging.getLogger("mkdocs.plugins.docexec")
 # Cache trouble is worth a warning on the console, but must not fail a strict build: this logger
 # is outside "mkdocs.*", whose warnings --strict counts.

@@ -41,7 +41,7 @@ def warm_context(preload: list[str]) -> multiprocessing.context.ForkServerContex
     with _start_lock:
         ctx = multiprocessing.get_context("forkserver")
         os.environ.setdefault("MPLBACKEND", "Agg")
-        ctx.set_forkserver_preload([*preload, "docexec.worker"])
+        ctx.set_forkserver_preload([*preload, "docexec.worker", "docexec.warm"])
         multiprocessing.forkserver.ensure_running()
         return ctx
 

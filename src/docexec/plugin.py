@@ -74,6 +74,7 @@ from docexec.verify import Status, verify
 
 log = logging.getLogger("mkdocs.plugins.docexec")
 SETUP_TITLE = "Set-up: the imports and device the code on this page uses"
+SETUP_HTML = f'<div class="highlight"><span class="filename">{SETUP_TITLE}'
 
 
 class DocexecPluginConfig(base.Config):
@@ -406,7 +407,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         for number, figure in enumerate(section.figures, start=1):
             uri = f"assets/figures/{stem}/{include.section}-{number}"
             self.figures[f"{uri}.svg"] = figure.svg
-            self.figures[f"{uri}-dark.svg"] = dark_svg(figure.svg)
+            self.figures[f"{uri}-dark.svg"] = figure.dark or dark_svg(figure.svg)
             figures.append(
                 figure_html(
                     get_relative_url(f"{uri}.svg", page.url),
@@ -430,6 +431,10 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                 html = html.replace(meta, meta + buttons, 1)
             else:
                 html = after_title(html, buttons)
+        # The set-up repeats on every page: out of the search index, like figure code.
+        html = html.replace(
+            SETUP_HTML, SETUP_HTML.replace('"highlight"', '"highlight" data-search-exclude')
+        )
         blocks = self.blocks.pop(page.file.src_uri, {})
         for number in self.figure_blocks.pop(page.file.src_uri, []):
             html = fold_code_before(html, f"<p>DOCEXEC-{self.nonce}-{number}</p>")

@@ -8,10 +8,11 @@ from typing import Any
 
 @dataclass
 class Figure:
-    """A figure drawn by a section, saved as SVG."""
+    """A figure drawn by a section, saved as SVG, and its twin for dark pages."""
 
     alt: str
     svg: str
+    dark: str = ""
 
 
 @dataclass
@@ -96,7 +97,11 @@ class FileResult:
                     first_line=_typed(raw["first_line"], int),
                     stdout=_typed(raw["stdout"], str),
                     figures=[
-                        Figure(alt=_typed(f["alt"], str), svg=_typed(f["svg"], str))
+                        Figure(
+                            alt=_typed(f["alt"], str),
+                            svg=_typed(f["svg"], str),
+                            dark=_typed(f["dark"], str),
+                        )
                         for f in raw["figures"]
                     ],
                     error=None

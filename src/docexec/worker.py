@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from docexec.figures import dark_svg
 from docexec.results import Failure, Figure, Provenance, SectionResult
 from docexec.sections import Chunk, split_sections
 
@@ -98,7 +99,8 @@ def collect_figures(path: Path, chunk: Chunk) -> list[Figure]:
             )
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        figures.append(Figure(alt=alt, svg=buffer.getvalue()))
+        svg = buffer.getvalue()
+        figures.append(Figure(alt=alt, svg=svg, dark=dark_svg(svg)))
     return figures
 
 

@@ -61,6 +61,7 @@ def inventory() -> dict[str, str]:
     return dict(json.loads(INVENTORY.read_text(encoding="utf-8"))["names"])
 
 
+@cache
 def base_url() -> str:
     major, minor = version("torch").split(".")[:2]
     return DOCS.format(version=f"{major}.{minor}")
