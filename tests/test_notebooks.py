@@ -381,3 +381,23 @@ def test_colab_button_only_with_a_configured_repository(project: Project) -> Non
     assert f'href="{expected}"' in project.html()
     notebook = json.loads(project.path("site/downloads/notebooks/index.ipynb").read_text())
     nbformat.validate(nbformat.from_dict(notebook))
+
+
+def test_a_file_run_again_under_the_same_key_makes_a_new_notebook() -> None:
+    """A forced run (or a new cache format) keeps the file's key but may print other timings:
+    the cached notebook made from the earlier run must not be served with the new page."""
+    from docexec.downloads import notebook_key
+    from docexec.results import FileResult, Provenance
+
+    parsed = parse_page(Path("docs/p.md"), "# P\n")
+    site = Site(
+        name="s", url="https://x/", doc_url=lambda p: None, ref_url=lambda i: None, wheels={}
+    )
+    provenance = Provenance(device="cpu", torch="2", date="2026-11-28")
+
+    def key(seconds: float) -> str:
+        result = FileResult(path="p.py", key="k", provenance=provenance, seconds=seconds)
+        return notebook_key("p.md", "p/", parsed, ["src"], {"p.py": result}, site)
+
+    assert key(1.25) == key(1.25)
+    assert key(1.25) != key(1.31)

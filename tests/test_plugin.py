@@ -190,20 +190,18 @@ def test_figures_are_files_with_alt_text(project: Project) -> None:
     project.edit("docs/index.md", "\n45\n", "\n45\n[figure: a straight line]\n")
     project.build()
     html = project.html()
-    assert re.search(
-        r'<img src="assets/figures/other/count-1.svg" alt="a straight line" '
-        r'width="\d+" height="\d+"',
-        html,
-    )
+    for name, scheme in (("count-1", "light"), ("count-1-dark", "dark")):
+        assert re.search(
+            rf'<img src="assets/figures/other/{name}.svg#only-{scheme}" alt="a straight line" '
+            r'width="\d+" height="\d+"',
+            html,
+        )
     assert (
         'docexec-figure-code" data-search-exclude><summary>The code that draws this figure' in html
     )
-    assert (
-        (project.root / "site/assets/figures/other/count-1.svg")
-        .read_text()
-        .lstrip()
-        .startswith("<?xml")
-    )
+    for name in ("count-1", "count-1-dark"):
+        svg = (project.root / f"site/assets/figures/other/{name}.svg").read_text()
+        assert svg.lstrip().startswith("<?xml")
 
 
 def test_execution_off_renders_the_recorded_outputs(project: Project) -> None:

@@ -77,14 +77,22 @@ def notebook_key(
     results: dict[str, FileResult],
     site: Site,
 ) -> str:
-    """A hash of everything a chapter's notebook is made from."""
+    """A hash of everything a chapter's notebook is made from.
+
+    A result is named by its key and by its run: a file run again under the same key (forced, or
+    after a new cache format) may print other timings, and its measured duration tells the runs
+    apart without hashing every output.
+    """
     made_from = [
         NOTEBOOK_FORMAT,
         uri,
         url,
         "\n".join(parsed.lines),
         sources,
-        sorted((s, r.key, r.provenance.date, r.provenance.device) for s, r in results.items()),
+        sorted(
+            (s, r.key, r.seconds, r.provenance.date, r.provenance.device)
+            for s, r in results.items()
+        ),
         [site.name, site.url, sorted(site.wheels.items()), site.links],
     ]
     return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
