@@ -138,3 +138,14 @@ def test_the_offline_copy_leaves_out_what_it_was_not_given(offline_site: Path) -
     assert 'href="dimensions.html"' in shape
     assert (offline_site / "search" / "search_index.js").read_text().startswith("var __index = ")
     assert "assets/vendor/iframe-worker/shim.js" in shape and "unpkg" not in shape
+
+
+def test_links_to_the_helper_api_have_plain_tooltips(site: Path) -> None:
+    """autorefs titles its links with mkdocstrings' markup, which a tooltip shows as raw HTML."""
+    titles = [
+        title
+        for page in chapter_pages(site).values()
+        for title in re.findall(r'<a class="autorefs[^"]*" title="([^"]*)"', page)
+    ]
+    assert titles and "get_device" in titles
+    assert [t for t in titles if "&lt;" in t or "<" in t] == []

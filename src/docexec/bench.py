@@ -4,8 +4,8 @@ Works on a copy of the project in a temporary folder, with its own cache. The tw
 
 - F: the same pages built with the docexec plugin removed from the configuration: the code of
   each include inserted by ``pymdownx.snippets`` and the recorded outputs shown as they are, and
-  the pages the plugin generates (the labs, the errors page) given as plain files, so the floor
-  renders the content of the real build with no execution machinery;
+  what the plugin adds to the site (the labs, the errors page, each page's set-up block) given as
+  plain Markdown, so the floor renders the content of the real build with no execution machinery;
 - L: one process that imports torch once and runs every snippet file in turn, rendering the
   figures it draws as SVG (they are outputs too), with no isolation, cache or limits.
 
@@ -117,14 +117,31 @@ def loop(root: Path, snippets: list[str]) -> tuple[float, dict[str, float], floa
 
 
 def floor_pages(root: Path) -> None:
-    """``docs-floor/``: the pages the plugin adds, as plain files (the labs' notebooks and the
-    errors page, made by one build here), so that the floor renders the same pages."""
+    """``docs-floor/``: what the plugin adds to the pages, as plain files (the labs' notebooks and
+    the errors page, made by one build here, and each page's set-up block), so that the floor
+    renders the same pages."""
     from docexec.config import load_config
     from docexec.errors_index import errors_page
+    from docexec.notebooks import leading_setup
+    from docexec.pages import parse_page
+    from docexec.plugin import setup_fence
+    from docexec.sections import split_sections
 
     build(root)
     config = load_config(root)
     shutil.copytree(root / "docs", root / "docs-floor")
+    for page in sorted((root / "docs-floor").rglob("*.md")):
+        parsed = parse_page(page.relative_to(root), page.read_text(encoding="utf-8"))
+        lines, shown = list(parsed.lines), set()
+        for include in parsed.includes:
+            if include.snippet in shown:
+                continue
+            shown.add(include.snippet)
+            setup = leading_setup(split_sections(config.snippets_dir / include.snippet))
+            if setup:
+                line = include.fence.open_line
+                lines[line] = setup_fence(setup, include.fence.indent) + lines[line]
+        page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     pages = config.cache_dir / "pages"
     for notebook in pages.rglob("*.ipynb"):
         target = root / "docs-floor" / notebook.relative_to(pages)

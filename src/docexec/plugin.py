@@ -73,8 +73,16 @@ from docexec.serve import SnippetWatcher, reload_browsers, request_full_rebuild
 from docexec.verify import Status, verify
 
 log = logging.getLogger("mkdocs.plugins.docexec")
+
+
 SETUP_TITLE = "Set-up: the imports and device the code on this page uses"
 SETUP_HTML = f'<div class="highlight"><span class="filename">{SETUP_TITLE}'
+
+
+def setup_fence(setup: str, indent: str = "") -> str:
+    """The Markdown of a page's set-up block, to put before the line of its first include."""
+    block = [f'```python title="{SETUP_TITLE}"', *setup.splitlines(), "```", "", ""]
+    return "\n".join(f"{indent}{line}" if line else "" for line in block)
 
 
 class DocexecPluginConfig(base.Config):
@@ -258,11 +266,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                     chunks = self.chunks[self.settings.snippets_dir / include.snippet]
                     setup = leading_setup(chunks)
                     if setup:
-                        block = [f'```python title="{SETUP_TITLE}"', *setup.splitlines(), "```", ""]
-                        lines[include.fence.open_line] = "\n".join(
-                            [*(f"{indent}{line}" if line else "" for line in block),
-                             lines[include.fence.open_line]]
-                        )  # fmt: skip
+                        opening = lines[include.fence.open_line]
+                        lines[include.fence.open_line] = setup_fence(setup, indent) + opening
                 body_line = next(
                     i
                     for i in range(include.fence.open_line + 1, include.fence.close_line)

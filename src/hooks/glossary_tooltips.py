@@ -1,4 +1,5 @@
-"""MkDocs hook: a link to a glossary entry shows the entry's first sentence as a tooltip.
+"""MkDocs hook: a link to a glossary entry shows the entry's first sentence as a tooltip, and a
+link to the helper API shows the helper's name, not the markup autorefs puts in its title.
 
 Chapters link a term to the glossary the first time they use it; with Material's
 ``content.tooltips`` feature, hovering or focusing that link shows what the term means, without
@@ -17,6 +18,7 @@ GLOSSARY = "reference/glossary.md"
 ENTRY = re.compile(r"^### .*?\{ *#(?P<id>[\w-]+) *\}\s*\n(?P<body>(?:.+\n?)+)", re.M)
 LINK = re.compile(r'<a href="(?P<href>[^"#]*glossary/#(?P<id>[\w-]+))">')
 MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|[`*_]")
+AUTOREF_TITLE = re.compile(r'(<a class="autorefs[^"]*" title=")([^"]*)(")')
 
 definitions: dict[str, str] = {}
 
@@ -48,3 +50,13 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
         return f'<a href="{match["href"]}" title="{html.escape(definition)}">'
 
     return LINK.sub(titled, content)
+
+
+def plain_title(match: re.Match[str]) -> str:
+    """An autorefs title as text: mkdocstrings' symbol markup would show as escaped HTML."""
+    text = re.sub(r"<[^>]*>", " ", html.unescape(match.group(2)))
+    return match.group(1) + html.escape(" ".join(text.split())) + match.group(3)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    return AUTOREF_TITLE.sub(plain_title, output)  # autorefs fills its links in after content
