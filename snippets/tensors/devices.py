@@ -125,8 +125,7 @@ ax.axis("off")
 # --8<-- [end:figure-memory]
 
 # --8<-- [start:cuda-shortcut]
-# .cuda() means .to("cuda") and needs a CUDA GPU:
-# guard it with torch.cuda.is_available()
+# .cuda() is .to("cuda"), GPU only: guard it with torch.cuda.is_available()
 moved = host.cuda() if torch.cuda.is_available() else host.to(device)
 print("moved to:", moved.device)
 # --8<-- [end:cuda-shortcut]

@@ -69,6 +69,22 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def made_from_key(site: Site, *parts: Any, results: dict[str, FileResult]) -> str:
+    """A hash of everything a notebook is made from: ``parts``, the site it links to, and the
+    results whose outputs it holds.
+
+    A result is named by its key and by its run: a file run again under the same key (forced, or
+    after a new cache format) may print other timings, and its measured duration tells the runs
+    apart without hashing every output.
+    """
+    runs = sorted(
+        (s, r.key, r.seconds, r.provenance.date, r.provenance.device) for s, r in results.items()
+    )
+    site_parts = [site.name, site.url, sorted(site.wheels.items()), site.links]
+    made_from = [NOTEBOOK_FORMAT, *parts, runs, site_parts]
+    return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
+
+
 def notebook_key(
     uri: str,
     url: str,
@@ -77,25 +93,8 @@ def notebook_key(
     results: dict[str, FileResult],
     site: Site,
 ) -> str:
-    """A hash of everything a chapter's notebook is made from.
-
-    A result is named by its key and by its run: a file run again under the same key (forced, or
-    after a new cache format) may print other timings, and its measured duration tells the runs
-    apart without hashing every output.
-    """
-    made_from = [
-        NOTEBOOK_FORMAT,
-        uri,
-        url,
-        "\n".join(parsed.lines),
-        sources,
-        sorted(
-            (s, r.key, r.seconds, r.provenance.date, r.provenance.device)
-            for s, r in results.items()
-        ),
-        [site.name, site.url, sorted(site.wheels.items()), site.links],
-    ]
-    return hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
+    """The cache key of a chapter's notebook."""
+    return made_from_key(site, uri, url, "\n".join(parsed.lines), sources, results=results)
 
 
 def result_of(futures: dict[str, Future[FileResult]], snippet: str) -> FileResult | None:
@@ -213,9 +212,7 @@ class Downloads:
                         f"{section.error.traceback}"
                     )
         source = read_source(path)
-        made_from: list[Any] = [NOTEBOOK_FORMAT, uri, source, result.key if result else None]
-        made_from += [site.name, site.url, sorted(site.wheels.items()), site.links]
-        key = hashlib.sha256(json.dumps(made_from).encode()).hexdigest()[:32]
+        key = made_from_key(site, uri, source, results={snippet: result} if result else {})
         page_file, cached = self.lab_pages()[uri], self.notebook_cache / f"{key}.ipynb"
         marker = page_file.with_suffix(".key")
         self.used.add(key)

@@ -53,7 +53,7 @@ from docexec.downloads import Downloads
 from docexec.errors import DocexecError
 from docexec.errors_index import errors_page
 from docexec.executor import Executor
-from docexec.figures import dark_svg, figure_html
+from docexec.figures import figure_html
 from docexec.guard import Snapshot, changes, snapshot
 from docexec.notebooks import leading_setup
 from docexec.pages import Include, parse_page
@@ -136,6 +136,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self.before: Snapshot = {}
         self.parsed: dict[str, tuple[Page, ParsedPage]] = {}  # pages with includes, as written
         self.leads: dict[str, str] = {}  # page -> its place and reading time, under the title
+        self.places: dict[str, str] = {}  # page -> "Tensors, chapter 2 of 11" (from the nav)
         self.meta_tokens: dict[str, str] = {}  # page -> the placeholder of that line
         self.downloads = Downloads(settings, self.executor)
         if settings.execute:
@@ -198,7 +199,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav, self.mkdocs_config, self.files = nav, config, files
-        self.places: dict[str, str] = {}  # page -> "Tensors, chapter 2 of 11"
+        self.places = {}
         for item in nav.items:
             chapters = [
                 child.file.src_uri
@@ -299,7 +300,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         if parsed.includes:
             number = len(blocks)
             read, with_code = reading_minutes(parsed.lines, len(parsed.includes))
-            place = getattr(self, "places", {}).get(page.file.src_uri)
+            place = self.places.get(page.file.src_uri)
             lead = f"{place} · " if place else ""
             lead += f"{read} min read, {with_code} min with the code."
             self.leads[page.file.src_uri] = lead
@@ -412,7 +413,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         for number, figure in enumerate(section.figures, start=1):
             uri = f"assets/figures/{stem}/{include.section}-{number}"
             self.figures[f"{uri}.svg"] = figure.svg
-            self.figures[f"{uri}-dark.svg"] = figure.dark or dark_svg(figure.svg)
+            self.figures[f"{uri}-dark.svg"] = figure.dark
             figures.append(
                 figure_html(
                     get_relative_url(f"{uri}.svg", page.url),

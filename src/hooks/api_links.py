@@ -7,7 +7,7 @@ written from the installed torch (the MkDocs process never imports torch)::
 
     python src/hooks/api_links.py    # rewrite the inventory after a torch upgrade
 
-``tests/test_site.py`` fails when the inventory no longer matches the installed torch. Links
+``tests/test_api_links.py`` fails when the inventory no longer matches the installed torch. Links
 point at the reference of the torch version the site is built with.
 """
 
@@ -221,5 +221,6 @@ def inventory_text() -> str:
 
 
 if __name__ == "__main__":
-    INVENTORY.write_text(inventory_text(), encoding="utf-8")
-    print(f"{INVENTORY}: {len(_reference_pages())} names")
+    text = inventory_text()
+    INVENTORY.write_text(text, encoding="utf-8")
+    print(f"{INVENTORY}: {len(json.loads(text)['names'])} names")
