@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from docexec.cache import FORMAT, ResultCache
+from docexec.cache import DRAWING_GRACE_SECONDS, FORMAT, ResultCache
+from docexec.figures import drawn_figure
 from docexec.keys import HelperIndex, cache_key
-from docexec.results import FileResult, Provenance, SectionResult
+from docexec.results import Drawing, FileResult, Provenance, SectionResult
 from sample_project import Project
 
 BASE: tuple[str, list[tuple[str, str]], str, str] = (
@@ -28,6 +29,12 @@ def result(path: str = "part/a.py", key: str = "k1", text: str = "1\n") -> FileR
     return FileResult(
         path=path, key=key, provenance=PROVENANCE, sections=[SectionResult("s", 2, text)]
     )
+
+
+def with_figure(svg: str = '<svg width="10pt" height="5pt">a</svg>') -> FileResult:
+    done = result()
+    done.sections[0].figures = [drawn_figure("a line", svg)]
+    return done
 
 
 def test_cache_key_is_stable() -> None:
@@ -123,9 +130,13 @@ def test_old_format_and_corrupted_entries_are_ignored_and_rewritten_by_a_build(
     old.write_text('{"path": "demo.py", "sections": []}')
     corrupted = folder / f"v{FORMAT}" / "other.py.json"
     corrupted.write_text("{not json")
+    older = folder / f"v{FORMAT - 1}"  # a whole folder of the format before
+    older.mkdir()
+    (older / "demo.py.json").write_text(json.dumps({"format": FORMAT - 1}))
     done = project.build()
     assert done.executed == ["other.py"]
     assert json.loads(corrupted.read_text())["format"] == FORMAT
+    assert not older.exists()  # deleted by the build, like any stale entry
 
 
 def test_two_builds_in_parallel_do_not_corrupt_the_cache(project: Project) -> None:
@@ -151,3 +162,66 @@ def test_two_builds_in_parallel_do_not_corrupt_the_cache(project: Project) -> No
         data = json.loads(entry.read_text())
         assert cache.load(data["result"]["path"], data["key"]) is not None
     assert project.build().executed == []
+
+
+def test_drawings_are_files_of_their_own_read_only_when_needed(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    cache.store(with_figure())
+    entry = (tmp_path / f"v{FORMAT}" / "part__a.py.json").read_text()
+    assert "<svg" not in entry  # the entry names its drawings; their bytes are beside it
+    loaded = cache.load("part/a.py", "k1")
+    assert loaded is not None
+    figure = loaded.sections[0].figures[0]
+    assert figure.svg.path is not None and figure.svg.path.parent == cache.drawings
+    assert repr(figure.svg) == f"Drawing(path={figure.svg.path})"  # not read yet
+    assert loaded == with_figure()  # equal drawings, read from their files to compare
+    assert (figure.size, figure.min_width) == (("10", "5"), None)
+    site = tmp_path / "site" / "f.svg"
+    figure.svg.save(site)
+    assert site.read_text() == figure.svg.text
+    assert site.stat().st_ino == figure.svg.path.stat().st_ino  # linked, not copied
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate"])
+def test_an_entry_whose_drawing_is_missing_or_cut_short_is_ignored(
+    tmp_path: Path, damage: str
+) -> None:
+    cache = ResultCache(tmp_path)
+    cache.store(with_figure())
+    stored = cache.load("part/a.py", "k1")
+    assert stored is not None
+    drawing = stored.sections[0].figures[0].dark.path
+    assert drawing is not None
+    if damage == "delete":
+        drawing.unlink()
+    else:
+        drawing.write_text(drawing.read_text()[:-3])
+    assert cache.load("part/a.py", "k1") is None
+    cache.store(with_figure())  # what a build does after the miss: run the file, store again
+    assert cache.load("part/a.py", "k1") == with_figure()
+
+
+def test_drawings_no_build_uses_are_evicted_after_a_grace_period(tmp_path: Path) -> None:
+    ResultCache(tmp_path).store(with_figure('<svg width="1pt" height="1pt">old</svg>'))
+    cache = ResultCache(tmp_path)  # the next run: the file was edited, its figure redrawn
+    cache.store(with_figure('<svg width="1pt" height="1pt">new</svg>'))
+
+    def contents() -> list[str]:
+        return sorted(p.read_text()[-10:] for p in cache.drawings.glob("*.svg"))
+
+    assert cache.evict({"part/a.py"}) == []
+    assert len(contents()) == 4  # the old pair is kept: another build may still link it
+    for path in cache.drawings.glob("*.svg"):
+        if ">old<" in path.read_text():
+            long_ago = path.stat().st_mtime - DRAWING_GRACE_SECONDS - 1
+            os.utime(path, (long_ago, long_ago))
+    cache.evict({"part/a.py"})
+    assert [text.endswith(">new</svg>") for text in contents()] == [True, True]
+    assert cache.load("part/a.py", "k1") == with_figure('<svg width="1pt" height="1pt">new</svg>')
+
+
+def test_a_drawing_crosses_processes_as_text() -> None:
+    import pickle
+
+    drawing = Drawing("<svg/>")
+    assert pickle.loads(pickle.dumps(drawing)) == drawing

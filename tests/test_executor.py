@@ -241,10 +241,10 @@ def test_figures_need_alt_text_and_are_byte_identical_across_executions(tmp_path
     second = make(tmp_path, {}).run(["f.py"], use_cache=False)["f.py"]
     good, bad = first.section("good"), first.section("bad")
     assert good is not None and [f.alt for f in good.figures] == ["two lines"]
-    assert good.figures[0].svg.lstrip().startswith("<?xml")
+    assert good.figures[0].svg.text.lstrip().startswith("<?xml")
     assert bad is not None and bad.error is not None and "has no alt text" in bad.error.message
     again = second.section("good")
-    assert again is not None and good.figures[0].svg == again.figures[0].svg
+    assert again is not None and good.figures[0].svg.text == again.figures[0].svg.text
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])

@@ -13,12 +13,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from docexec.figures import (  # noqa: E402
     dark_svg,
+    drawn_figure,
     figure_html,
     min_width_px,
     smallest_label_pt,
     svg_size,
 )
-from docexec.results import Figure  # noqa: E402
 
 
 def drawn(width: float = 8.0, label_size: float = 9.0) -> str:
@@ -74,7 +74,7 @@ def test_the_dark_twin_swaps_greys_and_keeps_the_red_bar_red() -> None:
 
 def test_a_figure_shows_one_image_per_scheme_with_its_size_and_scroll_width() -> None:
     svg = drawn()
-    html = figure_html("f.svg", "f-dark.svg", Figure(alt='a "red" bar', svg=svg))
+    html = figure_html("f.svg", "f-dark.svg", drawn_figure('a "red" bar', svg))
     width, height = svg_size(svg) or (0, 0)
     points = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     assert points

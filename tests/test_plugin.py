@@ -199,9 +199,12 @@ def test_figures_are_files_with_alt_text(project: Project) -> None:
     assert (
         'docexec-figure-code" data-search-exclude><summary>The code that draws this figure' in html
     )
+    drawings = project.root / ".cache" / "docexec" / f"v{FORMAT}" / "figures"
     for name in ("count-1", "count-1-dark"):
-        svg = (project.root / f"site/assets/figures/other/{name}.svg").read_text()
-        assert svg.lstrip().startswith("<?xml")
+        site_file = project.root / f"site/assets/figures/other/{name}.svg"
+        assert site_file.read_text().lstrip().startswith("<?xml")
+        # The cache's file, linked into the site: the same bytes, never written twice.
+        assert site_file.stat().st_ino in {p.stat().st_ino for p in drawings.glob("*.svg")}
 
 
 def test_execution_off_renders_the_recorded_outputs(project: Project) -> None:

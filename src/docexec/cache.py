@@ -1,10 +1,15 @@
 """The on-disk cache of executed snippet files.
 
-One JSON file per snippet file, in a folder named for the cache format (``v3/``), so an older
+One JSON file per snippet file, in a folder named for the cache format (``v5/``), so an older
 format is simply never read. An entry holds its key and a checksum of its payload: an entry of
 another key, of another shape, truncated or tampered with is ignored and rewritten, never a
-crash. Writes are atomic (temporary file, then ``os.replace``), so parallel builds cannot
-corrupt an entry. Any I/O failure degrades to running without a cache, with a warning.
+crash. The figures' drawings, nine tenths of the bytes, are files of their own in ``figures/``,
+named by the SHA-256 of their content; an entry names each with its size, and an entry whose
+drawing is missing or of another size is ignored too. A build links those files into the site
+(`docexec.files.link_or_copy`) without reading them.
+
+Writes are atomic (temporary file, then ``os.replace``), so parallel builds cannot corrupt an
+entry. Any I/O failure degrades to running without a cache, with a warning.
 """
 
 from __future__ import annotations
@@ -13,12 +18,18 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+import shutil
+import time
 from pathlib import Path
+from typing import Any
 
-from docexec.results import FileResult
+from docexec.files import write_atomic
+from docexec.results import Drawing, FileResult
 
-FORMAT = 4
+FORMAT = 5
+# A drawing no entry of this build uses is deleted once no build has used it for this long:
+# a build running beside this one, with other sources, may still link it into its site.
+DRAWING_GRACE_SECONDS = 600.0
 log = logging.getLogger("mkdocs.plugins.docexec")
 # Cache trouble is worth a warning on the console, but must not fail a strict build: this logger
 # is outside "mkdocs.*", whose warnings --strict counts.
@@ -39,7 +50,9 @@ class ResultCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder / f"v{FORMAT}"
+        self.drawings = self.folder / "figures"
         self.broken = False  # set after an I/O failure: the rest of the run goes without a cache
+        self.used: set[str] = set()  # drawings of the entries this run loaded or stored
 
     def _path(self, snippet: str) -> Path:
         return self.folder / (snippet.replace("/", "__") + ".json")
@@ -79,7 +92,7 @@ class ResultCache:
             )
             return None
         try:
-            result = FileResult.from_json(payload)
+            result = FileResult.from_json(payload, self._drawing)
         except ValueError as exc:
             log.info("docexec: ignoring cache entry %s: %s", path.name, exc)
             return None
@@ -88,27 +101,47 @@ class ResultCache:
         log.debug("docexec: cache hit for %s", snippet)
         return result
 
+    def _drawing(self, stored: Any) -> Drawing:
+        """A drawing named by an entry, as a file (``ValueError`` if it is not there whole)."""
+        if not isinstance(stored, dict) or not isinstance(stored.get("sha256"), str):
+            raise ValueError(f"not a stored drawing: {stored!r:.60}")
+        path = self.drawings / f"{stored['sha256']}.svg"
+        try:
+            size = path.stat().st_size
+            os.utime(path)  # in use: see DRAWING_GRACE_SECONDS
+        except OSError as exc:
+            raise ValueError(f"its drawing {path.name} is missing") from exc
+        if size != stored.get("bytes"):
+            raise ValueError(f"its drawing {path.name} has {size} bytes, not {stored['bytes']}")
+        self.used.add(path.name)
+        return Drawing(path=path)
+
+    def _store_drawing(self, drawing: Drawing) -> dict[str, Any]:
+        data = drawing.text.encode("utf-8")
+        name = hashlib.sha256(data).hexdigest()
+        path = self.drawings / f"{name}.svg"
+        if not path.is_file() or path.stat().st_size != len(data):
+            write_atomic(path, drawing.text)
+        else:
+            os.utime(path)
+        drawing.path = path  # the build links this file into the site
+        self.used.add(path.name)
+        return {"sha256": name, "bytes": len(data)}
+
     def store(self, result: FileResult) -> None:
         """Write ``result`` atomically; a failed write only turns the cache off for this run."""
         if self.broken:
             return
-        payload = result.to_json()
-        entry = {
-            "format": FORMAT,
-            "key": result.key,
-            "checksum": _checksum(payload),
-            "result": payload,
-        }
         try:
             self._prepare()
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".entry-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(entry, handle)
-                os.replace(tmp, self._path(result.path))
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            payload = result.to_json(self._store_drawing)
+            entry = {
+                "format": FORMAT,
+                "key": result.key,
+                "checksum": _checksum(payload),
+                "result": payload,
+            }
+            write_atomic(self._path(result.path), json.dumps(entry))
         except OSError as exc:
             self._degrade("write", exc)
 
@@ -120,14 +153,23 @@ class ResultCache:
                 marker.write_text(text, encoding="utf-8")
 
     def evict(self, keep: set[str]) -> list[str]:
-        """Delete the entries of snippet files not in ``keep``; return their file names."""
+        """Delete the entries of snippet files not in ``keep``, the drawings that no entry of
+        this run uses and no build has used for a while, and the folders of older formats;
+        return the entries' file names."""
         wanted = {self._path(snippet).name for snippet in keep}
         removed = []
         try:
+            for folder in self.folder.parent.glob("v[0-9]*"):
+                if folder != self.folder and folder.is_dir():
+                    shutil.rmtree(folder, ignore_errors=True)
             for path in sorted(self.folder.glob("*.json")):
                 if path.name not in wanted:
                     path.unlink(missing_ok=True)
                     removed.append(path.name)
+            unused_since = time.time() - DRAWING_GRACE_SECONDS
+            for path in self.drawings.glob("*.svg"):
+                if path.name not in self.used and path.stat().st_mtime < unused_since:
+                    path.unlink(missing_ok=True)
         except OSError as exc:
             self._degrade("clean", exc)
         return removed

@@ -17,9 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from concurrent.futures import Future
 from functools import cached_property
 from pathlib import Path
@@ -31,12 +29,13 @@ from mkdocs.utils import get_relative_url
 from docexec.config import Config
 from docexec.errors import DocexecError
 from docexec.executor import Executor
+from docexec.files import link_or_copy, write_atomic
 from docexec.labs import lab_notebook
 from docexec.notebooks import LinkRewriter, Site, chapter_notebook, colab_url
 from docexec.pages import Page as ParsedPage
 from docexec.render import downloads_html
 from docexec.results import FileResult
-from docexec.sections import Chunk, read_source, split_sections
+from docexec.sections import Chunk, read_source
 from docexec.wheel import Wheel, build_wheel, project_metadata
 
 # What nbconvert's template would load from CDNs: MathJax, and mermaid (when a cell has a diagram).
@@ -57,16 +56,6 @@ def notebook_text(notebook: dict[str, Any]) -> str:
 
 def write_json(path: Path, notebook: dict[str, Any]) -> None:
     write_atomic(path, notebook_text(notebook))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file atomically (parallel builds share the cache and the labs' folder)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)  # mkstemp makes it private; the site is served to everyone
-    os.replace(temporary, path)
 
 
 def made_from_key(site: Site, *parts: Any, results: dict[str, FileResult]) -> str:
@@ -278,16 +267,16 @@ class Downloads:
             try:
                 for snippet in snippets:
                     if snippet not in chunks:
-                        chunks[snippet] = split_sections(self.executor.path(snippet))
+                        chunks[snippet] = self.executor.chunks(snippet)
             except (OSError, DocexecError):
                 continue  # the page already reports its broken include
             sources = [read_source(self.executor.path(s)) for s in snippets]
             results = {s: r for s in snippets if (r := result_of(futures, s)) is not None}
             key = notebook_key(uri, page.url, parsed, sources, results, site)
             used.add(key)
-            cached = self.notebook_cache / f"{key}.ipynb"
+            cached, target = self.notebook_cache / f"{key}.ipynb", site_dir / self.notebook_uri(uri)
             try:
-                text = cached.read_text(encoding="utf-8")
+                link_or_copy(cached, target)
             except OSError:
                 try:
                     notebook = chapter_notebook(
@@ -305,7 +294,7 @@ class Downloads:
                 text = notebook_text(notebook)
                 with contextlib.suppress(OSError):  # no cache: made again next time
                     write_atomic(cached, text)
-            write_atomic(site_dir / self.notebook_uri(uri), text)
+                write_atomic(target, text)
             for snippet in snippets:
                 target = site_dir / self.code_uri(snippet)
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from docexec.config import Config
 from docexec.errors import DocexecError
 from docexec.keys import HelperIndex, cache_key, environment_fingerprint
 from docexec.results import FileResult, Provenance, SectionResult
+from docexec.sections import Chunk, split_sections
 from docexec.worker import Job, run_file
 
 log = logging.getLogger("mkdocs.plugins.docexec")
@@ -59,6 +60,7 @@ class Executor:
         self._lock = threading.Lock()
         self._done = 0
         self._preload: list[str] = []
+        self._chunks: dict[str, list[Chunk]] = {}
 
     @cached_property
     def helpers(self) -> HelperIndex:
@@ -70,6 +72,13 @@ class Executor:
 
     def path(self, snippet: str) -> Path:
         return self.config.snippets_dir / snippet
+
+    def chunks(self, snippet: str) -> list[Chunk]:
+        """The file's chunks as the worker splits them, parsed once per executor (per build);
+        `DocexecError` or `FileNotFoundError` when it cannot be."""
+        if snippet not in self._chunks:
+            self._chunks[snippet] = split_sections(self.path(snippet))
+        return self._chunks[snippet]
 
     def all_snippets(self) -> list[str]:
         """Every snippet file, relative to the snippets folder."""

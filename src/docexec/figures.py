@@ -12,7 +12,7 @@ import colorsys
 import html
 import re
 
-from docexec.results import Figure
+from docexec.results import Drawing, Figure
 
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"')
 VIEWBOX = re.compile(r'viewBox="[\d.-]+ [\d.-]+ ([\d.]+) [\d.]+"')
@@ -26,12 +26,21 @@ LIGHT_INK = (0.89, 0.89, 0.91)
 MIN_LABEL_PX = 10.0
 
 
+def points_size(svg: str) -> tuple[str, str] | None:
+    """A matplotlib SVG's width and height in points, as it writes them."""
+    match = SVG_SIZE.search(svg[:2000])
+    return (match.group(1), match.group(2)) if match else None
+
+
+def css_pixels(size: tuple[str, str]) -> tuple[int, int]:
+    """A size in points as whole CSS pixels (96 per inch, 72 points per inch)."""
+    return round(float(size[0]) * 4 / 3), round(float(size[1]) * 4 / 3)
+
+
 def svg_size(svg: str) -> tuple[int, int] | None:
     """A matplotlib SVG's size in CSS pixels (from its ``pt`` size), so pages reserve its space."""
-    match = SVG_SIZE.search(svg[:2000])
-    if match is None:
-        return None
-    return round(float(match.group(1)) * 4 / 3), round(float(match.group(2)) * 4 / 3)
+    size = points_size(svg)
+    return css_pixels(size) if size else None
 
 
 def smallest_label_pt(svg: str) -> float | None:
@@ -74,16 +83,28 @@ def dark_svg(svg: str) -> str:
     return re.sub(r"<svg\b", f'<svg fill="{ink}"', svg, count=1)
 
 
+def drawn_figure(alt: str, svg: str) -> Figure:
+    """A figure as matplotlib saved it: its dark twin made and its layout measured, once."""
+    return Figure(
+        alt=alt,
+        svg=Drawing(svg),
+        dark=Drawing(dark_svg(svg)),
+        size=points_size(svg),
+        min_width=min_width_px(svg),
+    )
+
+
 def figure_html(url: str, dark_url: str, figure: Figure) -> str:
     """A figure in both schemes (Material shows ``#only-light`` or ``#only-dark``), its space
     reserved, scrolling inside itself where the column is too narrow for its labels."""
-    size, match = svg_size(figure.svg), SVG_SIZE.search(figure.svg[:2000])
-    dimensions = f' width="{size[0]}" height="{size[1]}"' if size else ""
-    rules = []
-    if match:  # the exact ratio: the rounded width and height alone leave a pixel to jump
-        rules.append(f"aspect-ratio: {match.group(1)} / {match.group(2)}")
-    if width := min_width_px(figure.svg):
-        rules.append(f"min-width: {width}px")
+    rules, dimensions = [], ""
+    if figure.size:
+        width, height = css_pixels(figure.size)
+        dimensions = f' width="{width}" height="{height}"'
+        # The exact ratio: the rounded width and height alone leave a pixel to jump.
+        rules.append(f"aspect-ratio: {figure.size[0]} / {figure.size[1]}")
+    if figure.min_width:
+        rules.append(f"min-width: {figure.min_width}px")
     style = f' style="{"; ".join(rules)}"' if rules else ""
     alt = html.escape(figure.alt)
     images = "".join(

@@ -72,6 +72,7 @@ class HelperIndex:
 
     packages: list[Path]
     modules: dict[str, Path] = field(default_factory=dict)  # "torchnb.device" -> file
+    _dependencies: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for package in self.packages:
@@ -160,7 +161,13 @@ class HelperIndex:
         )
 
     def dependencies(self, snippet_source: str) -> list[str]:
-        """The helper modules whose source a snippet's output may depend on."""
+        """The helper modules whose source a snippet's output may depend on (worked out once
+        per source: the cache key and the downloads both ask)."""
+        if snippet_source not in self._dependencies:
+            self._dependencies[snippet_source] = self._find_dependencies(snippet_source)
+        return self._dependencies[snippet_source]
+
+    def _find_dependencies(self, snippet_source: str) -> list[str]:
         if self._import_statement is None:
             return []
         found: set[str] = set()

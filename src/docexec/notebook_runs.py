@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from docexec.pages import Include, Page
-from docexec.results import Failure, Figure, FileResult, Provenance, SectionResult
+from docexec.results import Drawing, Failure, Figure, FileResult, Provenance, SectionResult
 from docexec.verify import verify
 
 WARNING_LINE = re.compile(r"^(?:.*?:\d+: )?(?P<text>[A-Za-z_]\w*Warning: .*)$")
@@ -116,8 +116,13 @@ def live_section(cell: dict[str, Any], stored: dict[str, Any], include: Include)
         for o in cell.get("outputs", [])
         if o.get("output_type") == "display_data" and any(k.startswith("image/") for k in o["data"])
     ]
+    blank = Drawing("")  # the kernel's images are not compared, only their number and alt text
     section.figures = [
-        Figure(alt=alts[n] if n < len(alts) else "(a figure the page does not have)", svg="")
+        Figure(
+            alt=alts[n] if n < len(alts) else "(a figure the page does not have)",
+            svg=blank,
+            dark=blank,
+        )
         for n, _ in enumerate(images)
     ]
     for output in cell.get("outputs", []):

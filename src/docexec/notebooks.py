@@ -91,7 +91,7 @@ def section_outputs(section: SectionResult | None) -> list[dict[str, Any]]:
         outputs.append(
             {
                 "output_type": "display_data",
-                "data": {"image/svg+xml": figure.svg, "text/plain": figure.alt},
+                "data": {"image/svg+xml": figure.svg.text, "text/plain": figure.alt},
                 "metadata": {},
             }
         )

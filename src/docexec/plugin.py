@@ -34,14 +34,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin
 
 from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -67,10 +66,13 @@ from docexec.render import (
     reading_minutes,
     recorded_html,
 )
-from docexec.results import FileResult, Provenance
-from docexec.sections import Chunk, split_sections
-from docexec.serve import SnippetWatcher, reload_browsers, request_full_rebuild
+from docexec.results import Drawing, FileResult, Provenance
 from docexec.verify import Status, verify
+
+if TYPE_CHECKING:  # serving only: a build never imports the live-reload server or watchdog
+    from mkdocs.livereload import LiveReloadServer
+
+    from docexec.serve import SnippetWatcher
 
 log = logging.getLogger("mkdocs.plugins.docexec")
 
@@ -92,7 +94,7 @@ class DocexecPluginConfig(base.Config):
 class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
     """Runs every stale snippet file once per build and renders each included section's output."""
 
-    executor: Executor | None = None
+    executor: Executor  # a fresh one per build, made by on_config
     watcher: SnippetWatcher | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -127,8 +129,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self.settings: Config = settings
         self.nonce = secrets.token_hex(6)
         self.failures: list[str] = []
-        self.chunks: dict[Path, list[Chunk]] = {}  # each snippet file parsed once per build
-        self.figures: dict[str, str] = {}  # site path -> SVG
+        self.figures: dict[str, Drawing] = {}  # site path -> its drawing
         self.blocks: dict[str, dict[int, str]] = {}
         self.figure_blocks: dict[str, list[int]] = {}
         self.pending: dict[str, tuple[Page, list[Include], dict[int, Include]]] = {}
@@ -218,6 +219,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
     ) -> LiveReloadServer:
         """Watch snippets and helpers here: an edit re-runs its files and re-renders their pages."""
+        from docexec.serve import SnippetWatcher
+
         self.server = server
         folders = [self.settings.snippets_dir, *self.settings.helpers]
         self.watcher = SnippetWatcher(folders, self._fast_rebuild)
@@ -264,8 +267,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
                     # The file's own set-up, once, before its first section: every block of the
                     # page then runs when pasted in order (the notebook is these blocks).
                     shown_setup.add(include.snippet)
-                    chunks = self.chunks[self.settings.snippets_dir / include.snippet]
-                    setup = leading_setup(chunks)
+                    setup = leading_setup(self.executor.chunks(include.snippet))
                     if setup:
                         opening = lines[include.fence.open_line]
                         lines[include.fence.open_line] = setup_fence(setup, indent) + opening
@@ -353,11 +355,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def _code(self, include: Include) -> str | None:
         """The section's code as the page shows it, from the same parse the worker runs."""
-        path = self.settings.snippets_dir / include.snippet
         try:
-            if path not in self.chunks:
-                self.chunks[path] = split_sections(path)
-            chunks: list[Chunk] = self.chunks[path]
+            chunks = self.executor.chunks(include.snippet)
         except FileNotFoundError:
             self._fail(
                 f"{include.where()}: no snippet file {self.settings.snippet_label(include.snippet)}"
@@ -462,10 +461,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
     # ---------------------------------------------------------------------------------- finish
 
     def _write_figures(self, site: Path) -> None:
-        for uri, svg in sorted(self.figures.items()):
-            target = site / uri
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(svg, encoding="utf-8")
+        for uri, drawing in sorted(self.figures.items()):
+            drawing.save(site / uri)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         try:
@@ -482,7 +479,6 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
         if self.settings.notebooks:
             self._write_downloads(self.parsed)
         if self.settings.execute:
-            assert self.executor is not None
             removed = self.executor.cache.evict(set(self.futures))
             if removed:
                 log.info(
@@ -539,6 +535,8 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
 
     def _fast_rebuild(self, changed: set[Path]) -> None:
         """Run what the edit affects, re-render the pages that include it, reload browsers."""
+        from docexec.serve import reload_browsers, request_full_rebuild
+
         if not self.building.acquire(timeout=60):
             request_full_rebuild(self.server)
             return
@@ -562,7 +560,7 @@ class DocexecPlugin(BasePlugin[DocexecPluginConfig]):
             self.futures.update(executor.submit(sorted(affected)))
             for future in self.futures.values():
                 future.exception()  # results first: the pages are then rendered complete
-            self.failures, self.figures, self.chunks = [], {}, {}
+            self.failures, self.figures = [], {}
             self.nonce = secrets.token_hex(6)
             config, files = self.mkdocs_config, self.files
             for page in pages.values():

@@ -12,6 +12,9 @@ import re
 from docexec.compare import MARK, marked_spans
 from docexec.results import Failure, Provenance
 
+FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+WORD = re.compile(r"[A-Za-z0-9_'’-]+")
+
 VARIABLE_SPAN = (
     '<span class="docexec-variable" tabindex="0" title="varies between runs and machines">{}</span>'
 )
@@ -122,12 +125,13 @@ def provenance_html(provenances: list[Provenance], executed: bool, lead: str = "
 def reading_minutes(markdown_lines: list[str], code_blocks: int) -> tuple[int, int]:
     """Minutes to read a page's prose (220 words a minute, code and outputs left out), and with
     half a minute more for each code block to read and run."""
-    words, fenced = 0, False
+    prose_lines, fenced = [], False
     for line in markdown_lines:
-        if re.match(r"^\s*(```|~~~)", line):
+        if FENCE_LINE.match(line):
             fenced = not fenced
         elif not fenced:
-            words += len(re.findall(r"[A-Za-z0-9_'’-]+", line))
+            prose_lines.append(line)
+    words = len(WORD.findall("\n".join(prose_lines)))
     prose = max(1, round(words / 220))
     return prose, max(prose, round(words / 220 + code_blocks * 0.5))
 

@@ -1,18 +1,69 @@
-"""What executing a snippet file produces: plain data, stored in the cache as JSON."""
+"""What executing a snippet file produces: plain data, stored in the cache as JSON.
+
+The drawings of figures are the bulk of it: the cache keeps each in a file of its own (see
+`docexec.cache`), and a `Drawing` loaded from there is read only if its text is needed. A build
+whose results all come from the cache links those files into the site and never reads them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from docexec.files import link_or_copy
+
+
+class Drawing:
+    """An SVG image: its text, or a file holding it, read when the text is first needed."""
+
+    __slots__ = ("_text", "path")
+
+    def __init__(self, text: str | None = None, *, path: Path | None = None) -> None:
+        if text is None and path is None:
+            raise ValueError("a drawing needs its text or its file")
+        self._text, self.path = text, path
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self.path is not None
+            self._text = self.path.read_text(encoding="utf-8")
+        return self._text
+
+    def save(self, target: Path) -> None:
+        """Put the drawing at ``target``: linked from its file where it has one (see
+        `docexec.files.link_or_copy`), otherwise its text written out."""
+        if self.path is not None:
+            link_or_copy(self.path, target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.text, encoding="utf-8")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Drawing) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Drawing(path={self.path})" if self._text is None else "Drawing(<svg>)"
+
+    def __reduce__(self) -> tuple[Callable[..., Drawing], tuple[str]]:
+        return Drawing, (self.text,)  # between processes, the text travels
 
 
 @dataclass
 class Figure:
-    """A figure drawn by a section, saved as SVG, and its twin for dark pages."""
+    """A figure drawn by a section: its SVG, the twin for dark pages, and what a page needs to
+    lay it out (measured once, where it is drawn; see `docexec.figures.drawn_figure`)."""
 
     alt: str
-    svg: str
-    dark: str = ""
+    svg: Drawing
+    dark: Drawing
+    size: tuple[str, str] | None = None  # width and height in points, as the SVG gives them
+    min_width: int | None = None  # CSS pixels below which its smallest label is too small
 
 
 @dataclass
@@ -84,12 +135,41 @@ class FileResult:
                 return section
         return None
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_json(self, drawing: Callable[[Drawing], Any]) -> dict[str, Any]:
+        """Plain data for JSON, each drawing as ``drawing`` stores it."""
+        return {
+            "path": self.path,
+            "key": self.key,
+            "provenance": vars(self.provenance),
+            "sections": [
+                {
+                    "name": s.name,
+                    "first_line": s.first_line,
+                    "stdout": s.stdout,
+                    "figures": [
+                        {
+                            "alt": f.alt,
+                            "svg": drawing(f.svg),
+                            "dark": drawing(f.dark),
+                            "size": list(f.size) if f.size else None,
+                            "min_width": f.min_width,
+                        }
+                        for f in s.figures
+                    ],
+                    "error": None if s.error is None else vars(s.error),
+                    "seconds": s.seconds,
+                    "truncated": s.truncated,
+                }
+                for s in self.sections
+            ],
+            "crash": self.crash,
+            "seconds": self.seconds,
+        }
 
     @classmethod
-    def from_json(cls, data: Any) -> FileResult:
-        """Rebuild a result from `to_json`'s output; ``ValueError`` for data of another shape."""
+    def from_json(cls, data: Any, drawing: Callable[[Any], Drawing]) -> FileResult:
+        """Rebuild a result from `to_json`'s output, each drawing by ``drawing``; ``ValueError``
+        for data of another shape."""
         try:
             sections = [
                 SectionResult(
@@ -99,8 +179,10 @@ class FileResult:
                     figures=[
                         Figure(
                             alt=_typed(f["alt"], str),
-                            svg=_typed(f["svg"], str),
-                            dark=_typed(f["dark"], str),
+                            svg=drawing(f["svg"]),
+                            dark=drawing(f["dark"]),
+                            size=_size(f["size"]),
+                            min_width=_typed(f["min_width"], (int, type(None))),
                         )
                         for f in raw["figures"]
                     ],
@@ -138,3 +220,10 @@ def _typed(value: Any, kind: type | tuple[type, ...]) -> Any:
     if not isinstance(value, kind) or isinstance(value, bool) and kind in (int, (int, float)):
         raise TypeError(f"unexpected {type(value).__name__} {value!r:.40}")
     return value
+
+
+def _size(value: Any) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    width, height = _typed(value, list)
+    return _typed(width, str), _typed(height, str)

@@ -39,7 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from docexec.figures import dark_svg
+from docexec.figures import drawn_figure
 from docexec.results import Failure, Figure, Provenance, SectionResult
 from docexec.sections import Chunk, split_sections
 
@@ -99,8 +99,7 @@ def collect_figures(path: Path, chunk: Chunk) -> list[Figure]:
             )
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        svg = buffer.getvalue()
-        figures.append(Figure(alt=alt, svg=svg, dark=dark_svg(svg)))
+        figures.append(drawn_figure(alt, buffer.getvalue()))
     return figures
 
 
