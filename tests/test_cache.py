@@ -225,3 +225,24 @@ def test_a_drawing_crosses_processes_as_text() -> None:
 
     drawing = Drawing("<svg/>")
     assert pickle.loads(pickle.dumps(drawing)) == drawing
+
+
+def test_a_drawing_is_copied_where_it_cannot_be_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = ResultCache(tmp_path)
+    cache.store(with_figure())
+    loaded = cache.load("part/a.py", "k1")
+    assert loaded is not None
+    drawing = loaded.sections[0].figures[0].svg
+    assert drawing.path is not None
+
+    def cross_device(source: Path, target: Path) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    site = tmp_path / "other-disk" / "site" / "f.svg"
+    drawing.save(site)
+    drawing.save(site)  # again, over the copy: what `mkdocs serve` does
+    assert site.read_text() == drawing.text
+    assert site.stat().st_ino != drawing.path.stat().st_ino

@@ -41,4 +41,5 @@ def link_or_copy(source: Path, target: Path) -> None:
         target.unlink()  # an older copy (``mkdocs serve`` writes over its site)
         link_or_copy(source, target)
     except OSError:
+        target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
