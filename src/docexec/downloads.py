@@ -260,19 +260,16 @@ class Downloads:
         for wheel in self.wheels.values():
             (site_dir / "downloads").mkdir(parents=True, exist_ok=True)
             (site_dir / "downloads" / wheel.filename).write_bytes(wheel.data)
-        chunks: dict[str, list[Chunk]] = {}
         used = self.used
         for uri, (page, parsed) in sorted(pages.items()):
             snippets = sorted({include.snippet for include in parsed.includes})
             try:
-                for snippet in snippets:
-                    if snippet not in chunks:
-                        chunks[snippet] = self.executor.chunks(snippet)
+                chunks = {s: self.executor.chunks(s) for s in snippets}
+                sources = {s: read_source(self.executor.path(s)) for s in snippets}
             except (OSError, DocexecError):
                 continue  # the page already reports its broken include
-            sources = [read_source(self.executor.path(s)) for s in snippets]
             results = {s: r for s in snippets if (r := result_of(futures, s)) is not None}
-            key = notebook_key(uri, page.url, parsed, sources, results, site)
+            key = notebook_key(uri, page.url, parsed, list(sources.values()), results, site)
             used.add(key)
             cached, target = self.notebook_cache / f"{key}.ipynb", site_dir / self.notebook_uri(uri)
             try:
@@ -286,7 +283,7 @@ class Downloads:
                         chunks=chunks,
                         results=results,
                         site=site,
-                        helpers_used=self.helpers_used(sources),
+                        helpers_used=self.helpers_used(list(sources.values())),
                     )
                 except DocexecError as exc:
                     problems.append(str(exc))
@@ -296,10 +293,12 @@ class Downloads:
                     write_atomic(cached, text)
                 write_atomic(target, text)
             for snippet in snippets:
-                target = site_dir / self.code_uri(snippet)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                code = self.code_file(parsed, snippet, chunks[snippet], page.url, site)
-                target.write_text(code, "utf-8")
+                code_path = site_dir / self.code_uri(snippet)
+                code_path.parent.mkdir(parents=True, exist_ok=True)
+                code = self.code_file(
+                    parsed, snippet, chunks[snippet], sources[snippet], page.url, site
+                )
+                code_path.write_text(code, "utf-8")
         for uri, text in self.lab_texts.items():
             write_atomic(site_dir / self.notebook_uri(uri), text)
         if evict and self.notebook_cache.is_dir():
@@ -309,14 +308,19 @@ class Downloads:
         return problems
 
     def code_file(
-        self, parsed: ParsedPage, snippet: str, chunks: list[Chunk], page_url: str, site: Site
+        self,
+        parsed: ParsedPage,
+        snippet: str,
+        chunks: list[Chunk],
+        source: str,
+        page_url: str,
+        site: Site,
     ) -> str:
         """A snippet file as a reader downloads it: a script that runs to the end with ``python``.
 
         It says where it comes from and what it needs; each section the page declares to raise
         is wrapped in ``try``/``except``, printing the error as the page shows it.
         """
-        source = read_source(self.executor.path(snippet))
         raises = {i.section: i.raises for i in parsed.includes if i.snippet == snippet and i.raises}
         lines = source.splitlines()
         for chunk in sorted(chunks, key=lambda c: -c.first_line):  # bottom up: lines stay put
